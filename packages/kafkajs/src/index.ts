@@ -1,0 +1,2 @@
+/** Public API of @idem/kafkajs. Everything a user may import is re-exported here; other modules are internal. */
+export const packageName = '@idem/kafkajs';
