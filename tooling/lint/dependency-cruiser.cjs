@@ -58,6 +58,6 @@ module.exports = {
       conditionNames: ['@idem/source', 'import', 'require', 'node', 'default'],
       extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
     },
-    tsConfig: { fileName: 'tooling/tsconfig/base.json' },
+    tsConfig: { fileName: 'tooling/lint/tsconfig.depcruise.json' },
   },
 };
