@@ -44,7 +44,7 @@ if [ -f "$STATE_ENV" ]; then
   . "$STATE_ENV"
   if [ -n "${KAFKA_PID:-}" ] && kill -0 "$KAFKA_PID" 2>/dev/null &&
     node "$SCRIPT_DIR/wait-ready.mjs" "$KAFKA_BOOTSTRAP" --timeout-ms 5000 --quiet; then
-    log "broker already running (pid $KAFKA_PID) from $RUN_DIR"
+    log "reusing running broker (pid $KAFKA_PID) from $RUN_DIR"
     echo "$KAFKA_BOOTSTRAP"
     exit 0
   fi
@@ -68,7 +68,7 @@ fetch_jars() {
   t0=$(date +%s)
   tmp=$(mktemp -d "$CACHE_DIR/libs.tmp.XXXXXX")
   log "fetching Kafka $KAFKA_VERSION jars into $LIBS (mvn dependency:copy-dependencies)"
-  if ! MAVEN_OPTS=${MAVEN_OPTS:--Xmx256m} mvn -q -B -f "$KAFKA_DIR/pom.xml" \
+  if ! MAVEN_OPTS=${MAVEN_OPTS:--Xmx256m} mvn -q -B -Dstyle.color=never -f "$KAFKA_DIR/pom.xml" \
     dependency:copy-dependencies -DoutputDirectory="$tmp" >&2; then
     rm -rf "$tmp"
     die "maven could not fetch the Kafka jars"
@@ -168,8 +168,6 @@ JAVA_COMMON=(
   -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=64m
   -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=256m -Xss512k
   -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Djava.awt.headless=true
-  -Dlog4j2.configurationFile="$RUN_DIR/log4j2.properties"
-  -Dkafka.logs.dir="$RUN_DIR/logs"
 )
 # shellcheck disable=SC2206
 EXTRA_OPTS=(${IDEM_KAFKA_JAVA_OPTS:-})
@@ -188,8 +186,9 @@ log "launching broker: PLAINTEXT $BOOTSTRAP, SASL_PLAINTEXT $SASL_BOOTSTRAP, con
 rm -f "$RUN_DIR/kafka.pid"
 # setsid: own session/process group, so stop.sh can signal the whole group.
 # The inner shell writes its own pid (== pgid) and execs java.
-setsid bash -c 'echo $$ >"$0/kafka.pid"; shift; exec "$@"' "$RUN_DIR" \
+setsid bash -c 'echo $$ >"$0/kafka.pid"; exec "$@"' "$RUN_DIR" \
   java -Xms256m -Xmx512m "${JAVA_COMMON[@]}" "${EXTRA_OPTS[@]}" \
+  -Dlog4j2.configurationFile="$RUN_DIR/log4j2.properties" -Dkafka.logs.dir="$RUN_DIR/logs" \
   -cp "$LIBS/*" kafka.Kafka "$CONFIG" \
   >"$RUN_DIR/logs/console.log" 2>&1 </dev/null 8>&- 9>&- &
 for _ in $(seq 1 50); do [ -s "$RUN_DIR/kafka.pid" ] && break; sleep 0.1; done
