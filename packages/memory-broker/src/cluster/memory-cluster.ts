@@ -1,0 +1,340 @@
+/**
+ * The in-memory Kafka cluster: the public entry point. It owns the cluster state, the fault
+ * machinery and the broker side of every connection, and serves requests given as objects
+ * (`request`, `connect`) or as Kafka wire frames (`handleFrame`).
+ */
+import { type Clock, realClock } from '../clock.js';
+import type { CreateTopicOptions, MemoryClusterOptions } from '../config.js';
+import {
+  BrokerConnection,
+  type ConnectionHost,
+  type RequestEnvelope,
+  type ServeOutcome,
+} from '../connection/broker-connection.js';
+import { type ConnectOptions, MemoryClient } from '../connection/client.js';
+import { connectionRefused, connectionReset } from '../connection/errors.js';
+import type { ConnectionFilter, RestartOptions } from '../faults/control.js';
+import { requestFacts } from '../faults/facts.js';
+import { Faults } from '../faults/faults.js';
+import type { ServedApi } from '../faults/match.js';
+import { RequestPlan } from '../faults/plan.js';
+import type { HandlerContext } from '../handlers/context.js';
+import { dispatch, type RequestOf, type ResponseOf } from '../handlers/dispatch.js';
+import { isServedVersion, SERVED_VERSIONS } from '../handlers/versions.js';
+import type { StoredBatch } from '../partition/log.js';
+import type { ProducerStateView } from '../partition/producer-state.js';
+import type { BrokerProfile } from '../partition/profile.js';
+import { type Random, seededRandom } from '../random.js';
+import { serveFrame } from '../wire/frames.js';
+import { moveLeader, resetConnections, restartBroker } from './admin.js';
+import type { Broker } from './broker.js';
+import type { AppendedBatch, ClusterEvent } from './events.js';
+import { ClusterModel } from './model.js';
+
+/** A partition's log as tests read it. */
+export interface LogView {
+  readonly logStartOffset: number;
+  readonly logEndOffset: number;
+  readonly highWatermark: number;
+  readonly batches: readonly StoredBatch[];
+}
+
+const EMPTY_PLAN = new RequestPlan();
+
+export class MemoryCluster implements ConnectionHost {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly faults: Faults;
+  private readonly model: ClusterModel;
+  private clients = 0;
+
+  constructor(options: MemoryClusterOptions = {}) {
+    this.clock = options.clock ?? realClock;
+    const random = options.random;
+    this.random =
+      random === undefined
+        ? seededRandom(options.seed ?? 1)
+        : typeof random === 'function'
+          ? random
+          : () => random.next();
+    this.model = new ClusterModel(options, this.clock, this.random);
+    this.faults = new Faults({
+      moveLeader: (topic, partition, to) => this.moveLeader(topic, partition, to),
+      restartBroker: (nodeId, restart) => this.restartBroker(nodeId, restart),
+      resetConnections: (filter, reason) => this.resetConnections(filter, reason),
+      setProfile: (profile) => this.setProfile(profile),
+      nodeIds: this.model.nodeIds,
+      random: this.random,
+    });
+    for (const [name, topic] of Object.entries(options.topics ?? {})) this.model.createTopic(name, topic);
+  }
+
+  // ---- introspection ----
+
+  /** Every injected fault and notable state change, oldest first. */
+  get events(): readonly ClusterEvent[] {
+    return this.model.events.all;
+  }
+
+  /** Calls `listener` for every later event; returns a function that stops it. */
+  onEvent(listener: (event: ClusterEvent) => void): () => void {
+    return this.model.events.subscribe(listener);
+  }
+
+  get nodeIds(): readonly number[] {
+    return this.model.nodeIds;
+  }
+
+  get profile(): BrokerProfile {
+    return this.model.profile;
+  }
+
+  get topicNames(): readonly string[] {
+    return [...this.model.topics.keys()];
+  }
+
+  partitionCount(topic: string): number {
+    return this.model.topic(topic)?.partitions.length ?? 0;
+  }
+
+  leaderOf(topic: string, partition: number): number {
+    return this.requirePartition(topic, partition).leaderId;
+  }
+
+  /** The producer state of a partition, as DescribeProducers would report it (plus the retained batches). */
+  describeProducers(topic: string, partition: number): ProducerStateView[] {
+    return this.requirePartition(topic, partition).producers.describe();
+  }
+
+  /** The partition's log from `fromOffset` (default: the log start). */
+  readLog(topic: string, partition: number, fromOffset?: number): LogView {
+    const log = this.requirePartition(topic, partition).log;
+    return {
+      logStartOffset: log.logStartOffset,
+      logEndOffset: log.logEndOffset,
+      highWatermark: log.highWatermark,
+      batches: log.read(fromOffset),
+    };
+  }
+
+  // ---- administration ----
+
+  createTopic(name: string, options: CreateTopicOptions = {}): void {
+    this.model.createTopic(name, options);
+  }
+
+  setProfile(profile: BrokerProfile): void {
+    if (profile === this.model.profile) return;
+    this.model.profile = profile;
+    this.model.events.record({ kind: 'profile-changed', detail: profile });
+  }
+
+  /** Runs producer expiry now (at clock time `now`), regardless of the check interval. */
+  expireProducers(now: number = this.clock.now()): void {
+    this.model.expireProducers(now);
+  }
+
+  /** Moves leadership of a partition (default: to the next broker); producer state stays. Returns the new leader. */
+  moveLeader(topic: string, partition: number, toNodeId?: number): number {
+    return moveLeader(this.model, topic, partition, toNodeId);
+  }
+
+  /** Restarts a broker: its connections reset, and the producer state of the partitions it leads follows `producerState`. */
+  restartBroker(nodeId: number, options: RestartOptions = {}): void {
+    restartBroker(this.model, nodeId, options);
+  }
+
+  /** Resets matching connections; requests in flight on them reject with ECONNRESET. Returns how many were reset. */
+  resetConnections(filter: ConnectionFilter = {}, reason = 'reset', record = true): number {
+    return resetConnections(this.model, filter, reason, record);
+  }
+
+  // ---- entry points ----
+
+  /**
+   * Sends one request, as an object, on connection `connectionId` to broker `nodeId`. Resolves with
+   * the response, or null when Kafka sends none (acks=0). Rejects with ECONNRESET when the connection
+   * is reset (outcome unknown) and ECONNREFUSED (notSent) when the broker is down.
+   */
+  request<A extends ServedApi>(
+    nodeId: number,
+    connectionId: string,
+    api: A,
+    request: RequestOf<A>,
+    version: number = SERVED_VERSIONS[api].max,
+  ): Promise<ResponseOf<A> | null> {
+    return new Promise((resolve, reject) => {
+      this.submit(nodeId, connectionId, {
+        api,
+        version,
+        request,
+        resolve: resolve as (response: unknown) => void,
+        reject,
+      });
+    });
+  }
+
+  /**
+   * Bytes in, bytes out: one Kafka request frame (with its 4-byte size prefix) received on
+   * `connectionId` of broker `nodeId`. Resolves with the response frame, or null when Kafka sends
+   * none; rejects when Kafka would close the connection (malformed frame, unsupported version, reset),
+   * after which the caller should close its socket.
+   */
+  handleFrame(nodeId: number, connectionId: string | number, frame: Uint8Array): Promise<Buffer | null> {
+    return serveFrame(
+      frame,
+      (api, version, request, encode) =>
+        new Promise<Buffer | null>((resolve, reject) => {
+          this.submit(nodeId, String(connectionId), {
+            api,
+            version,
+            request,
+            resolve: (response) => resolve(response === null ? null : encode(response)),
+            reject,
+          });
+        }),
+      (reason) => this.resetConnections({ nodeId, connectionId: String(connectionId) }, reason, false),
+    );
+  }
+
+  /** The client side closed connection `connectionId` (e.g. its socket closed): requests in flight on it are dropped. */
+  closeConnection(nodeId: number, connectionId: string | number): void {
+    this.resetConnections({ nodeId, connectionId: String(connectionId) }, 'closed by client', false);
+  }
+
+  /** A client whose methods match idem core's Transport port; one connection per broker. */
+  connect(options: ConnectOptions = {}): MemoryClient {
+    return new MemoryClient(this, ++this.clients, options);
+  }
+
+  // ---- ConnectionHost ----
+
+  /** @internal */
+  serve(connection: BrokerConnection, envelope: RequestEnvelope): ServeOutcome {
+    const now = this.clock.now();
+    this.model.tickExpiry(now);
+    const broker = this.requireBroker(connection.nodeId);
+    const plan = this.faults.idle
+      ? EMPTY_PLAN
+      : this.faults.plan(
+          requestFacts(
+            this.model,
+            envelope.api,
+            envelope.version,
+            envelope.request,
+            broker.nodeId,
+            connection.id,
+          ),
+        );
+    if (connection.closed) return { kind: 'lost', afterwards: 'reset' }; // a planned restart/reset took it down
+    if (plan.loseRequest !== null) {
+      this.recordLoss('request-lost', connection, envelope.api, plan, [], plan.loseRequest);
+      return { kind: 'lost', afterwards: plan.loseRequest };
+    }
+    const ctx: HandlerContext = {
+      cluster: this.model,
+      broker,
+      connectionId: connection.id,
+      plan,
+      now,
+      appended: [],
+    };
+    const handled = dispatch(ctx, envelope.api, envelope.version, envelope.request);
+    if (plan.loseResponse !== null) {
+      this.recordLoss('ack-lost', connection, envelope.api, plan, ctx.appended, plan.loseResponse);
+      return { kind: 'lost', afterwards: plan.loseResponse };
+    }
+    if (handled.kind === 'close') return { kind: 'close', reason: handled.reason };
+    const response = handled.kind === 'none' ? null : handled.response;
+    if (plan.delayMs > 0) {
+      this.model.events.record({
+        kind: 'response-delayed',
+        nodeId: broker.nodeId,
+        connectionId: connection.id,
+        api: envelope.api,
+        detail: `${plan.delayMs} ms`,
+      });
+    }
+    if (plan.hold !== null) {
+      this.model.events.record({
+        kind: 'response-held',
+        nodeId: broker.nodeId,
+        connectionId: connection.id,
+        api: envelope.api,
+        detail: `hold ${plan.hold.id}`,
+      });
+    }
+    return { kind: 'answer', response, delayMs: plan.delayMs, hold: plan.hold };
+  }
+
+  /** @internal */
+  forget(connection: BrokerConnection): void {
+    const broker = this.model.broker(connection.nodeId);
+    if (broker?.connections.get(connection.id) === connection) broker.connections.delete(connection.id);
+  }
+
+  // ---- internals ----
+
+  private submit(nodeId: number, connectionId: string, envelope: RequestEnvelope): void {
+    const broker = this.model.broker(nodeId);
+    if (broker === undefined) {
+      envelope.reject(
+        new RangeError(`no broker ${nodeId} in this cluster (nodes ${this.model.nodeIds.join(', ')})`),
+      );
+      return;
+    }
+    if (!broker.up) {
+      envelope.reject(connectionRefused(nodeId));
+      return;
+    }
+    const connection = this.connectionOf(broker, connectionId);
+    if (!isServedVersion(envelope.api, envelope.version)) {
+      // Kafka closes a connection that sends an API version it does not serve.
+      connection.reset(`${envelope.api} v${envelope.version} is not served`);
+      envelope.reject(
+        connectionReset(nodeId, connectionId, `${envelope.api} v${envelope.version} is not served`),
+      );
+      return;
+    }
+    connection.submit(envelope);
+  }
+
+  private connectionOf(broker: Broker, connectionId: string): BrokerConnection {
+    let connection = broker.connections.get(connectionId);
+    if (connection === undefined) {
+      connection = new BrokerConnection(this, broker.nodeId, connectionId);
+      broker.connections.set(connectionId, connection);
+    }
+    return connection;
+  }
+
+  private recordLoss(
+    kind: 'request-lost' | 'ack-lost',
+    connection: BrokerConnection,
+    api: ServedApi,
+    plan: RequestPlan,
+    appended: readonly AppendedBatch[],
+    afterwards: string,
+  ): void {
+    this.model.events.record({
+      kind,
+      nodeId: connection.nodeId,
+      connectionId: connection.id,
+      api,
+      appended,
+      detail: plan.randomKinds.length > 0 ? `${afterwards} (random)` : afterwards,
+    });
+  }
+
+  private requireBroker(nodeId: number): Broker {
+    const broker = this.model.broker(nodeId);
+    if (broker === undefined) throw new RangeError(`no broker ${nodeId}`);
+    return broker;
+  }
+
+  private requirePartition(topic: string, partition: number) {
+    const p = this.model.partition(topic, partition);
+    if (p === undefined) throw new RangeError(`no partition ${topic}-${partition}`);
+    return p;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The cluster's state: brokers, topics, partitions, the producer-id controller, the broker profile
+ * and the expiry schedule. Request handlers read and change it; the public MemoryCluster wraps it.
+ */
+import type { Clock } from '../clock.js';
+import {
+  type CreateTopicOptions,
+  DEFAULT_TOPIC_CONFIG,
+  type MemoryClusterOptions,
+  type TopicConfig,
+} from '../config.js';
+import type { Partition } from '../partition/partition.js';
+import { type BrokerProfile, DEFAULT_PROFILE } from '../partition/profile.js';
+import { Broker } from './broker.js';
+import { EventLog } from './events.js';
+import { ProducerIdController } from './pid-allocator.js';
+import { randomUuid, Topic } from './topic.js';
+import { validateTopicName } from './topic-name.js';
+
+export class ClusterModel {
+  readonly brokers: Broker[] = [];
+  readonly topics = new Map<string, Topic>();
+  readonly topicsById = new Map<string, Topic>();
+  readonly events: EventLog;
+  readonly clusterId: string;
+  readonly pidController = new ProducerIdController();
+  profile: BrokerProfile;
+  readonly autoCreateTopics: boolean;
+  readonly defaultPartitions: number;
+  readonly topicDefaults: TopicConfig;
+  readonly producerIdExpirationMs: number;
+  readonly expirationCheckIntervalMs: number;
+  readonly storeRecords: boolean;
+  /** Clock time of the next scheduled producer-expiry check (Kafka runs it on a fixed interval). */
+  private nextExpiryCheck: number;
+  private nextLeader = 0;
+
+  constructor(
+    options: MemoryClusterOptions,
+    readonly clock: Clock,
+    readonly random: () => number,
+  ) {
+    this.events = new EventLog(() => clock.now());
+    this.profile = options.profile ?? DEFAULT_PROFILE;
+    this.autoCreateTopics = options.autoCreateTopics ?? true;
+    this.defaultPartitions = positiveInt(options.defaultPartitions ?? 1, 'defaultPartitions');
+    this.topicDefaults = { ...DEFAULT_TOPIC_CONFIG, ...options.topicDefaults };
+    this.producerIdExpirationMs = options.producerIdExpirationMs ?? 86_400_000;
+    this.expirationCheckIntervalMs = options.producerIdExpirationCheckIntervalMs ?? 600_000;
+    this.storeRecords = options.storeRecords ?? true;
+    this.clusterId = options.clusterId ?? 'idem-memory-cluster';
+    const count = positiveInt(options.brokers ?? 1, 'brokers');
+    const host = options.host ?? '127.0.0.1';
+    const basePort = options.basePort ?? 9092;
+    for (let i = 0; i < count; i++) {
+      this.brokers.push(new Broker(i + 1, host, basePort + i, this.pidController));
+    }
+    this.nextExpiryCheck = clock.now() + this.expirationCheckIntervalMs;
+  }
+
+  get nodeIds(): number[] {
+    return this.brokers.map((b) => b.nodeId);
+  }
+
+  broker(nodeId: number): Broker | undefined {
+    return this.brokers.find((b) => b.nodeId === nodeId);
+  }
+
+  topic(name: string): Topic | undefined {
+    return this.topics.get(name);
+  }
+
+  partition(topic: string, index: number): Partition | undefined {
+    return this.topics.get(topic)?.partitions[index];
+  }
+
+  createTopic(name: string, options: CreateTopicOptions = {}): Topic {
+    const nameError = validateTopicName(name);
+    if (nameError !== null) throw new Error(nameError);
+    if (this.topics.has(name)) throw new Error(`topic '${name}' already exists`);
+    const count = positiveInt(options.partitions ?? this.defaultPartitions, 'partitions');
+    const leaders: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const leader = options.leaders?.[i] ?? this.brokers[this.nextLeader++ % this.brokers.length]!.nodeId;
+      if (this.broker(leader) === undefined) throw new Error(`no broker ${leader} to lead ${name}-${i}`);
+      leaders.push(leader);
+    }
+    const config = { ...this.topicDefaults, ...options.config };
+    const topic = new Topic(name, randomUuid(this.random), config, leaders, this.storeRecords);
+    this.topics.set(name, topic);
+    this.topicsById.set(topic.topicId, topic);
+    return topic;
+  }
+
+  /** The broker that leads the partition right now, or undefined when it is down (no leader). */
+  liveLeader(partition: Partition): Broker | undefined {
+    const broker = this.broker(partition.leaderId);
+    return broker?.up ? broker : undefined;
+  }
+
+  /**
+   * Runs the producer-expiry check if it is due. Kafka checks every
+   * producer.id.expiration.check.interval.ms, so an entry expires at the first check after it
+   * became old enough, and the check compares against the time of that check.
+   */
+  tickExpiry(now: number): void {
+    if (this.expirationCheckIntervalMs <= 0) {
+      this.expireProducers(now);
+      return;
+    }
+    if (now < this.nextExpiryCheck) return;
+    const missed = Math.floor((now - this.nextExpiryCheck) / this.expirationCheckIntervalMs);
+    const checkTime = this.nextExpiryCheck + missed * this.expirationCheckIntervalMs;
+    this.nextExpiryCheck = checkTime + this.expirationCheckIntervalMs;
+    this.expireProducers(checkTime);
+  }
+
+  /** Drops every producer entry whose last record timestamp is `producerIdExpirationMs` older than `now`. */
+  expireProducers(now: number): void {
+    for (const topic of this.topics.values()) {
+      for (const partition of topic.partitions) {
+        if (partition.producers.size === 0) continue;
+        const removed = partition.producers.removeExpired(now, this.producerIdExpirationMs);
+        if (removed.length > 0) {
+          this.events.record({
+            kind: 'producers-expired',
+            topic: topic.name,
+            partition: partition.index,
+            producerIds: removed,
+          });
+        }
+      }
+    }
+  }
+}
+
+function positiveInt(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}

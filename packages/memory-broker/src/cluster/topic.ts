@@ -1,0 +1,27 @@
+/** A topic: its id, its config and its partitions. */
+import type { TopicConfig } from '../config.js';
+import { Partition } from '../partition/partition.js';
+
+export class Topic {
+  readonly partitions: Partition[];
+
+  constructor(
+    readonly name: string,
+    readonly topicId: string,
+    readonly config: TopicConfig,
+    leaders: readonly number[],
+    keepBytes: boolean,
+  ) {
+    this.partitions = leaders.map((leader, index) => new Partition(name, index, leader, keepBytes));
+  }
+}
+
+/** A random version-4 UUID in Kafka's lowercase dashed form, drawn from the cluster's seeded source. */
+export function randomUuid(random: () => number): string {
+  const hex: string[] = [];
+  for (let i = 0; i < 32; i++) hex.push(Math.floor(random() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  const s = hex.join('');
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}

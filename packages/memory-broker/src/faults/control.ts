@@ -1,0 +1,39 @@
+/** What the fault machinery needs from the cluster, and the shapes of its actions. */
+import type { BrokerProfile } from '../partition/profile.js';
+
+/** What a restart does to the producer state of the partitions the broker leads (reference §1.8). */
+export type RestartMode =
+  /** Clean shutdown and restart with every batch's metadata kept. */
+  | 'clean'
+  /** State rebuilt from Kafka's snapshot: only the last batch per producer survives, expired producers are dropped. */
+  | 'snapshot'
+  /** State lost or expired: every producer entry is gone, so a retry is appended again. */
+  | 'lost';
+
+export interface RestartOptions {
+  readonly producerState?: RestartMode;
+  /** Keep the broker down this long (clock ms): connections are refused and its partitions have no leader. */
+  readonly downMs?: number;
+}
+
+export interface ConnectionFilter {
+  readonly nodeId?: number;
+  readonly connectionId?: string;
+}
+
+/** What the faults need from the cluster to act on it. */
+export interface ClusterControl {
+  moveLeader(topic: string, partition: number, toNodeId?: number): number;
+  restartBroker(nodeId: number, options?: RestartOptions): void;
+  resetConnections(filter?: ConnectionFilter, reason?: string): number;
+  setProfile(profile: BrokerProfile): void;
+  readonly nodeIds: readonly number[];
+  readonly random: () => number;
+}
+
+/** A fixed delay, or one drawn uniformly from an inclusive [min, max] range. */
+export function sampleMs(ms: number | readonly [number, number], random: () => number): number {
+  if (typeof ms === 'number') return ms;
+  const [min, max] = ms;
+  return min + Math.floor(random() * (max - min + 1));
+}

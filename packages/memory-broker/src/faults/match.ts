@@ -1,0 +1,45 @@
+/** Which requests a fault applies to. Every field given must match; an empty match matches everything. */
+
+/** The APIs this broker serves. */
+export type ServedApi = 'Produce' | 'InitProducerId' | 'Metadata' | 'ApiVersions' | 'DescribeProducers';
+
+export interface RequestMatch {
+  readonly api?: ServedApi | readonly ServedApi[];
+  readonly nodeId?: number;
+  readonly connectionId?: string;
+  /** For Produce (and DescribeProducers): the request touches this topic ... */
+  readonly topic?: string;
+  /** ... and this partition. */
+  readonly partition?: number;
+}
+
+/** What a fault rule sees of a request. */
+export interface RequestFacts {
+  readonly api: ServedApi;
+  readonly nodeId: number;
+  readonly connectionId: string;
+  /** Topic-partitions the request names (Produce, DescribeProducers); empty for the others. */
+  readonly partitions: readonly TopicPartitionRef[];
+}
+
+export interface TopicPartitionRef {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export function matchesRequest(match: RequestMatch, facts: RequestFacts): boolean {
+  if (match.api !== undefined) {
+    const apis: readonly ServedApi[] = typeof match.api === 'string' ? [match.api] : match.api;
+    if (!apis.includes(facts.api)) return false;
+  }
+  if (match.nodeId !== undefined && match.nodeId !== facts.nodeId) return false;
+  if (match.connectionId !== undefined && match.connectionId !== facts.connectionId) return false;
+  if (match.topic === undefined && match.partition === undefined) return true;
+  return facts.partitions.some((tp) => matchesPartition(match, tp));
+}
+
+export function matchesPartition(match: RequestMatch, tp: TopicPartitionRef): boolean {
+  if (match.topic !== undefined && match.topic !== tp.topic) return false;
+  if (match.partition !== undefined && match.partition !== tp.partition) return false;
+  return true;
+}

@@ -1,0 +1,127 @@
+/**
+ * A seeded random fault schedule for simulations: for each request (of the chosen APIs) it rolls,
+ * in a fixed order, one die per fault kind. The same seed and the same request order give the
+ * same faults.
+ */
+import { KafkaErrorCode } from '@idem/codec';
+import { type ClusterControl, type RestartMode, sampleMs } from './control.js';
+import type { RequestFacts, ServedApi } from './match.js';
+import type { RequestPlan } from './plan.js';
+
+export interface FaultProbabilities {
+  /** Reset the connections of the node the request went to, before processing it (requests in flight are lost). */
+  readonly reset?: number;
+  /** Drop the request before processing. */
+  readonly requestLost?: number;
+  /** Process, then lose the response ("ack lost"). */
+  readonly ackLost?: number;
+  /** Of the losses above, the share that goes silent (blackhole) instead of resetting. */
+  readonly blackhole?: number;
+  /** Answer one of the request's partitions with an error from `errorCodes`, nothing appended. */
+  readonly error?: number;
+  /** Append, then answer with an error from `errorCodesAfterAppend` (outcome looks failed but data is in). */
+  readonly errorAfterAppend?: number;
+  /** Delay the response by `delayMs`. */
+  readonly delay?: number;
+  /** Move the leadership of one of the request's partitions first. */
+  readonly leaderMove?: number;
+  /** Restart the broker first, in one of `restartModes`. */
+  readonly restart?: number;
+  /** InitProducerId only: COORDINATOR_LOAD_IN_PROGRESS. */
+  readonly producerIdNotReady?: number;
+}
+
+export interface RandomScheduleOptions {
+  readonly probabilities: FaultProbabilities;
+  /** Defaults to the cluster's seeded source. */
+  readonly random?: () => number;
+  /** APIs the schedule applies to; default Produce and InitProducerId. */
+  readonly apis?: readonly ServedApi[];
+  /** Default NOT_LEADER_OR_FOLLOWER and NOT_ENOUGH_REPLICAS (retriable, nothing appended). */
+  readonly errorCodes?: readonly number[];
+  /** Default REQUEST_TIMED_OUT and NOT_ENOUGH_REPLICAS_AFTER_APPEND. */
+  readonly errorCodesAfterAppend?: readonly number[];
+  /** Default [1, 50]. */
+  readonly delayMs?: number | readonly [number, number];
+  /** Default ['clean']. */
+  readonly restartModes?: readonly RestartMode[];
+  /** How long a restarted broker stays down; default 0. */
+  readonly restartDownMs?: number;
+}
+
+export class RandomSchedule {
+  active = true;
+  private readonly random: () => number;
+  private readonly apis: readonly ServedApi[];
+
+  constructor(
+    readonly id: number,
+    private readonly options: RandomScheduleOptions,
+    private readonly control: ClusterControl,
+  ) {
+    this.random = options.random ?? control.random;
+    this.apis = options.apis ?? ['Produce', 'InitProducerId'];
+  }
+
+  apply(plan: RequestPlan, facts: RequestFacts): void {
+    if (!this.active || !this.apis.includes(facts.api)) return;
+    const p = this.options.probabilities;
+    const first = facts.partitions.length > 0 ? this.pick(facts.partitions) : undefined;
+
+    if (first !== undefined && this.roll(p.leaderMove)) {
+      plan.randomKinds.push('leader-move');
+      this.control.moveLeader(first.topic, first.partition);
+    }
+    if (this.roll(p.restart)) {
+      plan.randomKinds.push('restart');
+      const modes = this.options.restartModes ?? ['clean'];
+      const restart = { producerState: this.pick(modes), downMs: this.options.restartDownMs ?? 0 };
+      this.control.restartBroker(facts.nodeId, restart);
+    }
+    if (this.roll(p.reset)) {
+      plan.randomKinds.push('reset');
+      this.control.resetConnections({ nodeId: facts.nodeId }, 'random');
+    }
+    if (plan.loseRequest === null && this.roll(p.requestLost)) {
+      plan.randomKinds.push('request-lost');
+      plan.loseRequest = this.roll(p.blackhole) ? 'blackhole' : 'reset';
+    }
+    if (plan.loseResponse === null && this.roll(p.ackLost)) {
+      plan.randomKinds.push('ack-lost');
+      plan.loseResponse = this.roll(p.blackhole) ? 'blackhole' : 'reset';
+    }
+    if (first !== undefined && this.roll(p.error)) {
+      const codes = this.options.errorCodes ?? [
+        KafkaErrorCode.NOT_LEADER_OR_FOLLOWER,
+        KafkaErrorCode.NOT_ENOUGH_REPLICAS,
+      ];
+      plan.randomKinds.push('error');
+      plan.errors.push({ match: first, errorCode: this.pick(codes), afterAppend: false, source: 'random' });
+    } else if (first !== undefined && this.roll(p.errorAfterAppend)) {
+      const codes = this.options.errorCodesAfterAppend ?? [
+        KafkaErrorCode.REQUEST_TIMED_OUT,
+        KafkaErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+      ];
+      plan.randomKinds.push('error-after-append');
+      plan.errors.push({ match: first, errorCode: this.pick(codes), afterAppend: true, source: 'random' });
+    }
+    if (this.roll(p.delay)) {
+      plan.randomKinds.push('delay');
+      plan.delayMs += sampleMs(this.options.delayMs ?? [1, 50], this.random);
+    }
+    if (facts.api === 'InitProducerId' && this.roll(p.producerIdNotReady)) {
+      plan.randomKinds.push('producer-id-not-ready');
+      plan.producerIdNotReady = true;
+    }
+  }
+
+  /** Always draws, so one kind's probability never shifts the draws of the others. */
+  private roll(probability: number | undefined): boolean {
+    const draw = this.random();
+    return probability !== undefined && draw < probability;
+  }
+
+  private pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.random() * items.length)]!;
+  }
+}
