@@ -1,0 +1,6 @@
+export {
+  createKafkajsTransport,
+  KafkajsTransport,
+  type KafkajsTransportOptions,
+} from './kafkajs-transport.js';
+export { TransportError } from './transport-error.js';
