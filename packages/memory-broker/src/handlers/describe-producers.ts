@@ -7,7 +7,7 @@ import type {
   DescribeProducersResponse,
   DescribeProducersResponsePartitionResponse,
 } from '@idem/codec';
-import { KafkaErrorCode } from '@idem/codec';
+import { KafkaErrorCode, kafkaErrorByCode } from '@idem/codec';
 import type { HandlerContext } from './context.js';
 
 export function handleDescribeProducers(
@@ -28,6 +28,12 @@ function describePartition(
   topic: string,
   index: number,
 ): DescribeProducersResponsePartitionResponse {
+  // Kafka explains a missing topic with the error's default message, but leaves a missing partition
+  // of a known topic without one (seen on 4.3.0 by the conformance suite).
+  if (ctx.cluster.topic(topic) === undefined) {
+    const code = KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    return { ...failure(index, code), errorMessage: kafkaErrorByCode(code).message };
+  }
   const partition = ctx.cluster.partition(topic, index);
   if (partition === undefined) return failure(index, KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (partition.leaderId !== ctx.broker.nodeId) return failure(index, KafkaErrorCode.NOT_LEADER_OR_FOLLOWER);

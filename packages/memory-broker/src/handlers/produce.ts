@@ -5,7 +5,7 @@
  * before the append or (afterAppend) after it.
  */
 import type { ProduceRequest, ProduceResponse, ProduceResponsePartitionProduceResponse } from '@idem/codec';
-import { KafkaErrorCode } from '@idem/codec';
+import { batchHeaderOf, KafkaErrorCode } from '@idem/codec';
 import type { Topic } from '../cluster/topic.js';
 import { appendBatch } from '../partition/append.js';
 import { frameSingleBatch } from '../partition/batch-header.js';
@@ -25,6 +25,15 @@ export function handleProduce(ctx: HandlerContext, request: ProduceRequest, vers
   const byTopicId = version >= 13;
   let endpoints: Map<number, ProduceResponse['nodeEndpoints'][number]> | undefined;
   let anyError = false;
+
+  // Kafka (KafkaApis.handleProduceRequest) refuses the whole request before any other check when it
+  // carries a transactional batch but no transactional id: there is no id to authorise.
+  if (request.transactionalId === null && hasTransactionalBatch(request)) {
+    return {
+      response: wholeRequestError(request, KafkaErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED),
+      anyError: true,
+    };
+  }
 
   const responses = request.topicData.map((topicData) => {
     const topic = byTopicId
@@ -78,6 +87,41 @@ export function handleProduce(ctx: HandlerContext, request: ProduceRequest, vers
       nodeEndpoints: endpoints === undefined ? [] : [...endpoints.values()],
     },
     anyError,
+  };
+}
+
+function hasTransactionalBatch(request: ProduceRequest): boolean {
+  return request.topicData.some((t) =>
+    t.partitionData.some((pd) => {
+      if (pd.records === null) return false;
+      try {
+        return batchHeaderOf(pd.records).isTransactional;
+      } catch {
+        return false; // malformed framing is answered per partition later
+      }
+    }),
+  );
+}
+
+/** Kafka's ProduceRequest.getErrorResponse: every partition gets the code, offsets -1, no message. */
+function wholeRequestError(request: ProduceRequest, errorCode: number): ProduceResponse {
+  return {
+    responses: request.topicData.map((t) => ({
+      name: t.name,
+      topicId: t.topicId,
+      partitionResponses: t.partitionData.map((pd) => ({
+        index: pd.index,
+        errorCode,
+        baseOffset: -1n,
+        logAppendTimeMs: -1n,
+        logStartOffset: -1n,
+        recordErrors: [],
+        errorMessage: null,
+        currentLeader: { leaderId: -1, leaderEpoch: -1 },
+      })),
+    })),
+    throttleTimeMs: 0,
+    nodeEndpoints: [],
   };
 }
 
