@@ -1,8 +1,55 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { runCodecSuite } from './suites/codec.js';
+import { runComparisonSuite } from './suites/comparison.js';
+import { runThroughputSuite } from './suites/throughput.js';
 
 const program = new Command('idem-bench')
-  .description('idem benchmarks and demonstrations; every suite compares implementations side by side in one run')
+  .description(
+    'idem benchmarks and demonstrations; every suite compares implementations side by side in one run',
+  )
   .showHelpAfterError();
 
-program.parse();
+program
+  .command('codec')
+  .description('RecordBatch v2 encode/decode and CRC-32C: idem vs kafkajs vs @platformatic/kafka')
+  .option('--quick', 'short samples (for CI smoke runs)', false)
+  .option('--json', 'one JSON object per result line on stdout', false)
+  .action(async (opts: { quick: boolean; json: boolean }) => {
+    await runCodecSuite({ quick: opts.quick, json: opts.json });
+  });
+
+program
+  .command('throughput')
+  .description(
+    'producer records/s and send→ack latency, 100 B records: idem-kafkajs vs kafkajs (idempotent and not)',
+  )
+  .option('--broker <kind>', 'kafka (KAFKA_BOOTSTRAP or tooling/kafka) or memory', 'kafka')
+  .option('--clients <list>', 'comma-separated clients', 'idem-kafkajs,kafkajs-idempotent,kafkajs')
+  .option('--quick', 'short rounds (for CI smoke runs)', false)
+  .option('--json', 'one JSON object per result line on stdout', false)
+  .action(async (opts: { broker: string; clients: string; quick: boolean; json: boolean }) => {
+    if (opts.broker !== 'kafka' && opts.broker !== 'memory')
+      throw new Error('--broker must be kafka or memory');
+    await runThroughputSuite({
+      broker: opts.broker,
+      clients: opts.clients
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+      quick: opts.quick,
+      json: opts.json,
+    });
+  });
+
+program
+  .command('comparison')
+  .description(
+    'duplicates, losses, reorders and errors per chaos scenario: idem-kafkajs vs kafkajs (from the JSON results)',
+  )
+  .option('--json', 'one JSON object per result line on stdout', false)
+  .action(async (opts: { json: boolean }) => {
+    await runComparisonSuite({ json: opts.json });
+  });
+
+await program.parseAsync();

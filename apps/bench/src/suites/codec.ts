@@ -1,0 +1,111 @@
+import { COMPRESSION_NAMES, type CompressionName } from '@idem/codec';
+import { IMPLEMENTATIONS, type Implementation, type PreparedCase } from '../codec/implementations.js';
+import { crcRows } from '../codec/crc.js';
+import { formatCodecTable } from '../codec/report.js';
+import { makeRecords } from '../codec/workload.js';
+import { type MeasureOptions, measureInterleaved } from '../measure.js';
+
+export interface CodecRow {
+  suite: 'codec';
+  op: 'encode' | 'decode';
+  compression: CompressionName;
+  records: number;
+  valueBytes: number;
+  impl: Implementation['name'];
+  recordsPerSec: number;
+  /** Megabytes (10^6) of record values per second. */
+  MBps: number;
+  /** On idem rows: idem / kafkajs records per second for the same case (null when kafkajs can't). */
+  ratio?: number | null;
+  /** On idem rows: idem / platformatic. */
+  ratioPlatformatic?: number | null;
+}
+
+export interface CrcRow {
+  suite: 'codec';
+  op: 'crc32c';
+  impl: string;
+  bytes: number;
+  GBps: number;
+}
+
+export interface CodecSuiteOptions {
+  quick: boolean;
+  json: boolean;
+}
+
+const RECORD_COUNTS = [1, 100, 1000];
+const VALUE_SIZES = [100, 1000];
+
+function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+export async function runCodecSuite(options: CodecSuiteOptions): Promise<void> {
+  const timing: MeasureOptions = options.quick
+    ? { sampleMs: 40, samples: 3, warmupMs: 40 }
+    : { sampleMs: 200, samples: 5, warmupMs: 150 };
+  const rows: CodecRow[] = [];
+  for (const compression of COMPRESSION_NAMES) {
+    for (const valueBytes of VALUE_SIZES) {
+      for (const count of RECORD_COUNTS) {
+        const records = makeRecords(count, valueBytes);
+        const impls = IMPLEMENTATIONS.filter((impl) => impl.supports(compression));
+        const prepared = new Map<Implementation['name'], { case: PreparedCase; bytes: Buffer }>();
+        for (const impl of impls) {
+          const p = impl.prepare(records, compression);
+          prepared.set(impl.name, { case: p, bytes: await p.encoded() });
+        }
+        for (const op of ['encode', 'decode'] as const) {
+          const fns = new Map<string, () => unknown>();
+          for (const impl of impls) {
+            if (impl.ops !== undefined && !impl.ops.includes(op)) continue;
+            const p = prepared.get(impl.name)!;
+            fns.set(impl.name, op === 'encode' ? p.case.encode : () => p.case.decode(p.bytes));
+          }
+          const rates = await measureInterleaved(fns, timing);
+          for (const [name, opsPerSec] of rates) {
+            const recordsPerSec = opsPerSec * count;
+            rows.push({
+              suite: 'codec',
+              op,
+              compression,
+              records: count,
+              valueBytes,
+              impl: name as Implementation['name'],
+              recordsPerSec,
+              MBps: (recordsPerSec * valueBytes) / 1e6,
+            });
+            progress(
+              `codec ${op} ${compression} ${count}x${valueBytes}B ${name}: ${Math.round(recordsPerSec).toLocaleString('en-US')} records/s`,
+            );
+          }
+        }
+      }
+    }
+  }
+  addRatios(rows);
+  const crc = await crcRows(timing);
+  if (options.json) {
+    for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
+    for (const row of crc) process.stdout.write(`${JSON.stringify(row)}\n`);
+  } else {
+    process.stdout.write(formatCodecTable(rows, crc));
+  }
+}
+
+function addRatios(rows: CodecRow[]): void {
+  const key = (r: CodecRow, impl: string) => `${r.op}/${r.compression}/${r.records}/${r.valueBytes}/${impl}`;
+  const byKey = new Map(rows.map((r) => [key(r, r.impl), r]));
+  for (const row of rows) {
+    if (row.impl !== 'idem') continue;
+    const k = byKey.get(key(row, 'kafkajs'));
+    const p = byKey.get(key(row, 'platformatic'));
+    row.ratio = k === undefined ? null : round(row.recordsPerSec / k.recordsPerSec);
+    row.ratioPlatformatic = p === undefined ? null : round(row.recordsPerSec / p.recordsPerSec);
+  }
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}
