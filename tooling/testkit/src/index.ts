@@ -1,0 +1,15 @@
+/** @idem/testkit: test-only helpers shared by the core's simulation and the adapters' chaos suites. */
+export {
+  type CheckOptions,
+  checkDelivery,
+  type LogRecord,
+  type PartitionLog,
+  type SendOutcome,
+  type SentRecord,
+  type Verdict,
+  type Violation,
+  type ViolationKind,
+} from './checker.js';
+export { Prng } from './prng.js';
+export { type RunOptions, type RunResult, SeededScheduler, settleMicrotasks } from './scheduler.js';
+export { VirtualClock } from './virtual-clock.js';
