@@ -16,7 +16,7 @@ export type { ConnectOptions, MemoryClient } from './connection/client.js';
 export { BrokerConnectionError } from './connection/errors.js';
 export type { ConnectionFilter, RestartMode, RestartOptions } from './faults/control.js';
 export type { CountOption, Faults, LossOptions } from './faults/faults.js';
-export type { RequestMatch, ServedApi } from './faults/match.js';
+export type { ConsumerAdminApi, ProducerApi, RequestMatch, ServedApi } from './faults/match.js';
 export type { AfterLoss } from './faults/plan.js';
 export type { FaultProbabilities, RandomScheduleOptions } from './faults/random-schedule.js';
 export type { FaultHandle, HoldHandle } from './faults/rules.js';
@@ -27,3 +27,10 @@ export type { ProducerStateView } from './partition/producer-state.js';
 export { BATCHES_RETAINED, type BatchMetadata } from './partition/producer-state-entry.js';
 export { BROKER_PROFILES, type BrokerProfile, DEFAULT_PROFILE } from './partition/profile.js';
 export { type Random, seededRandom } from './random.js';
+export {
+  type BrokerAddress,
+  type BrokerServerOptions,
+  type ListenOptions,
+  MemoryBrokerServer,
+} from './server/broker-server.js';
+export { type BrokerServerLogger, silentLogger, stderrLogger } from './server/logger.js';

@@ -168,11 +168,21 @@ describe('produce validation, in Kafka order (reference §1.2)', () => {
     expect([r.errorCode, r.recordErrors.length]).toEqual([E.INVALID_TIMESTAMP, 2]);
   });
 
-  it('INVALID_TXN_STATE (not supported) for a transactional batch, recorded as an event', async () => {
+  it('TRANSACTIONAL_ID_AUTHORIZATION_FAILED for a transactional batch without a transactional id, as Kafka', async () => {
     const s = setup();
     const r = await produce(s, makeBatch({ transactional: true }));
+    expect(r.errorCode).toBe(E.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    expect(logShape(s).end).toBe(0);
+  });
+
+  it('INVALID_TXN_STATE (not supported) for a transactional batch with an id, recorded as an event', async () => {
+    const s = setup();
+    const request = { ...produceRequest('t', 0, makeBatch({ transactional: true })), transactionalId: 'tx-1' };
+    const response = await s.client.produce(s.cluster.leaderOf('t', 0), request);
+    const r = response.responses[0]!.partitionResponses[0]!;
     expect(r.errorCode).toBe(E.INVALID_TXN_STATE);
     expect(r.errorMessage).toContain('not supported');
+    expect(logShape(s).end).toBe(0);
     expect(s.cluster.events.at(-1)).toMatchObject({
       kind: 'unsupported',
       api: 'Produce',

@@ -21,8 +21,21 @@ describe('bytes in, bytes out (handleFrame)', () => {
     expect(body.errorCode).toBe(0);
     expect(body.apiKeys).toEqual([
       { apiKey: 0, minVersion: 0, maxVersion: 13 },
+      { apiKey: 1, minVersion: 4, maxVersion: 18 },
+      { apiKey: 2, minVersion: 1, maxVersion: 11 },
       { apiKey: 3, minVersion: 0, maxVersion: 12 },
+      { apiKey: 8, minVersion: 2, maxVersion: 10 },
+      { apiKey: 9, minVersion: 1, maxVersion: 10 },
+      { apiKey: 10, minVersion: 0, maxVersion: 6 },
+      { apiKey: 11, minVersion: 0, maxVersion: 9 },
+      { apiKey: 12, minVersion: 0, maxVersion: 4 },
+      { apiKey: 13, minVersion: 0, maxVersion: 5 },
+      { apiKey: 14, minVersion: 0, maxVersion: 5 },
+      { apiKey: 15, minVersion: 0, maxVersion: 6 },
+      { apiKey: 16, minVersion: 0, maxVersion: 5 },
       { apiKey: 18, minVersion: 0, maxVersion: 4 },
+      { apiKey: 19, minVersion: 2, maxVersion: 7 },
+      { apiKey: 20, minVersion: 1, maxVersion: 6 },
       { apiKey: 22, minVersion: 0, maxVersion: 5 },
       { apiKey: 61, minVersion: 0, maxVersion: 0 },
     ]);

@@ -189,7 +189,14 @@ export class MemoryCluster implements ConnectionHost {
             api,
             version,
             request,
-            resolve: (response) => resolve(response === null ? null : encode(response)),
+            resolve: (response) => {
+              // A response the codec cannot encode is the broker's bug; it closes this connection only.
+              try {
+                resolve(response === null ? null : encode(response));
+              } catch (error) {
+                reject(error);
+              }
+            },
             reject,
           });
         }),
@@ -200,6 +207,16 @@ export class MemoryCluster implements ConnectionHost {
   /** The client side closed connection `connectionId` (e.g. its socket closed): requests in flight on it are dropped. */
   closeConnection(nodeId: number, connectionId: string | number): void {
     this.resetConnections({ nodeId, connectionId: String(connectionId) }, 'closed by client', false);
+  }
+
+  /**
+   * Sets the address Metadata (and FindCoordinator, Produce/Fetch leader hints) advertise for broker
+   * `nodeId`; the TCP server calls it once it knows the port it listens on.
+   */
+  setBrokerAddress(nodeId: number, host: string, port: number): void {
+    const broker = this.requireBroker(nodeId);
+    broker.host = host;
+    broker.port = port;
   }
 
   /** A client whose methods match idem core's Transport port; one connection per broker. */
@@ -263,6 +280,9 @@ export class MemoryCluster implements ConnectionHost {
         api: envelope.api,
         detail: `hold ${plan.hold.id}`,
       });
+    }
+    if (handled.kind === 'deferred') {
+      return { kind: 'deferred', response: handled.response, delayMs: plan.delayMs, hold: plan.hold };
     }
     return { kind: 'answer', response, delayMs: plan.delayMs, hold: plan.hold };
   }

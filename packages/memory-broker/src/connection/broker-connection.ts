@@ -25,6 +25,13 @@ export type ServeOutcome =
       readonly delayMs: number;
       readonly hold: HoldGate | null;
     }
+  /** Answered once `response` settles (a long-polling Fetch, a JoinGroup waiting for the group). */
+  | {
+      readonly kind: 'deferred';
+      readonly response: Promise<unknown>;
+      readonly delayMs: number;
+      readonly hold: HoldGate | null;
+    }
   /** The request or its response was lost to a fault. */
   | { readonly kind: 'lost'; readonly afterwards: AfterLoss }
   /** Kafka closes the connection instead of answering (an acks=0 produce that failed). */
@@ -97,6 +104,10 @@ export class BrokerConnection {
         this.reset(outcome.reason);
         return;
       }
+      if (outcome.kind === 'deferred') {
+        this.answerWhenSettled(envelope, outcome.response, outcome.delayMs, outcome.hold);
+        return;
+      }
       if (outcome.delayMs > 0 || outcome.hold !== null) {
         this.answerLater(envelope, outcome.response, outcome.delayMs, outcome.hold);
         return;
@@ -104,6 +115,24 @@ export class BrokerConnection {
       this.current = null;
       envelope.resolve(outcome.response);
     }
+  }
+
+  /** The connection stays busy (later requests wait) until a deferred response settles. */
+  private answerWhenSettled(
+    envelope: RequestEnvelope,
+    response: Promise<unknown>,
+    delayMs: number,
+    hold: HoldGate | null,
+  ): void {
+    response.then(
+      (value) => {
+        if (this.current === envelope && this.state === 'open')
+          this.answerLater(envelope, value, delayMs, hold);
+      },
+      (error: unknown) => {
+        if (this.current === envelope) this.reset(`request failed: ${(error as Error).message}`);
+      },
+    );
   }
 
   private answerLater(

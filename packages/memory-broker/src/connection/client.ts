@@ -13,8 +13,9 @@ import type {
   ProduceRequest,
   ProduceResponse,
 } from '@idem/codec';
-import type { ServedApi } from '../faults/match.js';
+import type { ProducerApi, ServedApi } from '../faults/match.js';
 import type { RequestOf, ResponseOf } from '../handlers/dispatch.js';
+import { SERVED_VERSIONS } from '../handlers/versions.js';
 import { decodeResponseFrame, encodeRequestFrame } from '../wire/client-frames.js';
 import { BrokerConnectionError, clientClosed } from './errors.js';
 
@@ -41,7 +42,7 @@ export interface ClientHost {
   closeConnection(nodeId: number, connectionId: string): void;
 }
 
-const DEFAULT_VERSIONS: Readonly<Record<ServedApi, number>> = {
+const DEFAULT_VERSIONS: Readonly<Record<ProducerApi, number>> = {
   Produce: 11,
   Metadata: 12,
   InitProducerId: 5,
@@ -54,7 +55,7 @@ const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 export class MemoryClient {
   private readonly connectionIds = new Map<number, string>();
   private readonly inFlight = new Map<number, number>();
-  private readonly versions: Readonly<Record<ServedApi, number>>;
+  private readonly versions: Readonly<Partial<Record<ServedApi, number>>>;
   private readonly wire: boolean;
   private readonly clientId: string;
   private generation = 0;
@@ -158,7 +159,7 @@ export class MemoryClient {
       connectionId = `client-${this.clientNumber}/node-${nodeId}/${++this.generation}`;
       this.connectionIds.set(nodeId, connectionId);
     }
-    const version = this.versions[api];
+    const version = this.versions[api] ?? SERVED_VERSIONS[api].max;
     this.inFlight.set(nodeId, (this.inFlight.get(nodeId) ?? 0) + 1);
     try {
       if (!this.wire) return await this.host.request(nodeId, connectionId, api, request, version);

@@ -1,7 +1,26 @@
 /** Which requests a fault applies to. Every field given must match; an empty match matches everything. */
 
 /** The APIs this broker serves. */
-export type ServedApi = 'Produce' | 'InitProducerId' | 'Metadata' | 'ApiVersions' | 'DescribeProducers';
+export type ServedApi = ProducerApi | ConsumerAdminApi;
+
+/** What an idempotent producer (and the conformance suite) sends. */
+export type ProducerApi = 'Produce' | 'InitProducerId' | 'Metadata' | 'ApiVersions' | 'DescribeProducers';
+
+/** What consumers and admin clients send to create topics and read records back. */
+export type ConsumerAdminApi =
+  | 'Fetch'
+  | 'ListOffsets'
+  | 'FindCoordinator'
+  | 'JoinGroup'
+  | 'SyncGroup'
+  | 'Heartbeat'
+  | 'LeaveGroup'
+  | 'OffsetCommit'
+  | 'OffsetFetch'
+  | 'DescribeGroups'
+  | 'ListGroups'
+  | 'CreateTopics'
+  | 'DeleteTopics';
 
 export interface RequestMatch {
   readonly api?: ServedApi | readonly ServedApi[];

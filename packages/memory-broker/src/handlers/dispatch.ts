@@ -2,22 +2,56 @@
 import type {
   ApiVersionsRequest,
   ApiVersionsResponse,
+  CreateTopicsRequest,
+  CreateTopicsResponse,
+  DeleteTopicsRequest,
+  DeleteTopicsResponse,
+  DescribeGroupsRequest,
+  DescribeGroupsResponse,
   DescribeProducersRequest,
   DescribeProducersResponse,
+  FetchRequest,
+  FetchResponse,
+  FindCoordinatorRequest,
+  FindCoordinatorResponse,
+  HeartbeatRequest,
+  HeartbeatResponse,
   InitProducerIdRequest,
   InitProducerIdResponse,
+  JoinGroupRequest,
+  JoinGroupResponse,
+  LeaveGroupRequest,
+  LeaveGroupResponse,
+  ListGroupsRequest,
+  ListGroupsResponse,
+  ListOffsetsRequest,
+  ListOffsetsResponse,
   MetadataRequest,
   MetadataResponse,
+  OffsetCommitRequest,
+  OffsetCommitResponse,
+  OffsetFetchRequest,
+  OffsetFetchResponse,
   ProduceRequest,
   ProduceResponse,
+  SyncGroupRequest,
+  SyncGroupResponse,
 } from '@idem/codec';
 import type { ServedApi } from '../faults/match.js';
 import { handleApiVersions } from './api-versions.js';
+import { consumerStateOf } from './consumer-state.js';
 import type { HandlerContext } from './context.js';
 import { handleDescribeProducers } from './describe-producers.js';
+import { handleFetch } from './fetch.js';
+import { handleFindCoordinator } from './find-coordinator.js';
+import { handleDescribeGroups, handleListGroups } from './group-admin.js';
+import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleSyncGroup } from './group-membership.js';
+import { handleOffsetCommit, handleOffsetFetch } from './group-offsets.js';
 import { handleInitProducerId } from './init-producer-id.js';
+import { handleListOffsets } from './list-offsets.js';
 import { handleMetadata } from './metadata.js';
 import { handleProduce } from './produce.js';
+import { handleCreateTopics, handleDeleteTopics } from './topic-admin.js';
 
 /** Request and response types of each served API, as the codec decodes them. */
 export interface ApiTypes {
@@ -26,14 +60,31 @@ export interface ApiTypes {
   Metadata: { request: MetadataRequest; response: MetadataResponse };
   ApiVersions: { request: ApiVersionsRequest; response: ApiVersionsResponse };
   DescribeProducers: { request: DescribeProducersRequest; response: DescribeProducersResponse };
+  Fetch: { request: FetchRequest; response: FetchResponse };
+  ListOffsets: { request: ListOffsetsRequest; response: ListOffsetsResponse };
+  FindCoordinator: { request: FindCoordinatorRequest; response: FindCoordinatorResponse };
+  JoinGroup: { request: JoinGroupRequest; response: JoinGroupResponse };
+  SyncGroup: { request: SyncGroupRequest; response: SyncGroupResponse };
+  Heartbeat: { request: HeartbeatRequest; response: HeartbeatResponse };
+  LeaveGroup: { request: LeaveGroupRequest; response: LeaveGroupResponse };
+  OffsetCommit: { request: OffsetCommitRequest; response: OffsetCommitResponse };
+  OffsetFetch: { request: OffsetFetchRequest; response: OffsetFetchResponse };
+  DescribeGroups: { request: DescribeGroupsRequest; response: DescribeGroupsResponse };
+  ListGroups: { request: ListGroupsRequest; response: ListGroupsResponse };
+  CreateTopics: { request: CreateTopicsRequest; response: CreateTopicsResponse };
+  DeleteTopics: { request: DeleteTopicsRequest; response: DeleteTopicsResponse };
 }
 
 export type RequestOf<A extends ServedApi> = ApiTypes[A]['request'];
 export type ResponseOf<A extends ServedApi> = ApiTypes[A]['response'];
 
-/** What a handler produced: a response, no response (acks=0), or "close the connection" (acks=0 with an error). */
+/**
+ * What a handler produced: a response, a response still to come (a long-polling Fetch, a JoinGroup
+ * waiting for its group), no response (acks=0), or "close the connection" (acks=0 with an error).
+ */
 export type Handled =
   | { readonly kind: 'response'; readonly response: unknown }
+  | { readonly kind: 'deferred'; readonly response: Promise<unknown> }
   | { readonly kind: 'none' }
   | { readonly kind: 'close'; readonly reason: string };
 
@@ -42,6 +93,7 @@ export function dispatch(ctx: HandlerContext, api: ServedApi, version: number, r
     case 'Produce': {
       const produce = request as ProduceRequest;
       const outcome = handleProduce(ctx, produce, version);
+      if (ctx.appended.length > 0) consumerStateOf(ctx.cluster).appended(ctx.appended);
       if (produce.acks !== 0) return { kind: 'response', response: outcome.response };
       // acks=0: Kafka never answers; on any partition error it closes the connection instead.
       return outcome.anyError ? { kind: 'close', reason: 'acks=0 produce failed' } : { kind: 'none' };
@@ -57,5 +109,49 @@ export function dispatch(ctx: HandlerContext, api: ServedApi, version: number, r
         kind: 'response',
         response: handleDescribeProducers(ctx, request as DescribeProducersRequest),
       };
+    default:
+      return dispatchConsumerAdmin(ctx, api, version, request);
+  }
+}
+
+/** The consumer and admin APIs; JoinGroup, SyncGroup and a waiting Fetch answer later. */
+function dispatchConsumerAdmin(
+  ctx: HandlerContext,
+  api: ServedApi,
+  version: number,
+  request: unknown,
+): Handled {
+  const now = (response: unknown): Handled => ({ kind: 'response', response });
+  switch (api) {
+    case 'Fetch': {
+      const response = handleFetch(ctx, request as FetchRequest, version);
+      return response instanceof Promise ? { kind: 'deferred', response } : now(response);
+    }
+    case 'ListOffsets':
+      return now(handleListOffsets(ctx, request as ListOffsetsRequest, version));
+    case 'FindCoordinator':
+      return now(handleFindCoordinator(ctx, request as FindCoordinatorRequest, version));
+    case 'JoinGroup':
+      return { kind: 'deferred', response: handleJoinGroup(ctx, request as JoinGroupRequest, version) };
+    case 'SyncGroup':
+      return { kind: 'deferred', response: handleSyncGroup(ctx, request as SyncGroupRequest) };
+    case 'Heartbeat':
+      return now(handleHeartbeat(ctx, request as HeartbeatRequest));
+    case 'LeaveGroup':
+      return now(handleLeaveGroup(ctx, request as LeaveGroupRequest, version));
+    case 'OffsetCommit':
+      return now(handleOffsetCommit(ctx, request as OffsetCommitRequest, version));
+    case 'OffsetFetch':
+      return now(handleOffsetFetch(ctx, request as OffsetFetchRequest, version));
+    case 'DescribeGroups':
+      return now(handleDescribeGroups(ctx, request as DescribeGroupsRequest, version));
+    case 'ListGroups':
+      return now(handleListGroups(ctx, request as ListGroupsRequest));
+    case 'CreateTopics':
+      return now(handleCreateTopics(ctx, request as CreateTopicsRequest));
+    case 'DeleteTopics':
+      return now(handleDeleteTopics(ctx, request as DeleteTopicsRequest, version));
+    default:
+      throw new Error(`no handler for ${api}`);
   }
 }

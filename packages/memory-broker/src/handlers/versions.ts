@@ -16,6 +16,21 @@ export const SERVED_VERSIONS: Readonly<Record<ServedApi, ServedRange>> = {
   ApiVersions: { apiKey: 18, min: 0, max: 4, advertisedMin: 0 },
   InitProducerId: { apiKey: 22, min: 0, max: 5, advertisedMin: 0 },
   DescribeProducers: { apiKey: 61, min: 0, max: 0, advertisedMin: 0 },
+  // What consumers and admin clients need to read records back: every version the codec speaks
+  // (Kafka 4.3.0's ranges; older versions were removed from Kafka 4 and are refused).
+  Fetch: { apiKey: 1, min: 4, max: 18, advertisedMin: 4 },
+  ListOffsets: { apiKey: 2, min: 1, max: 11, advertisedMin: 1 },
+  OffsetCommit: { apiKey: 8, min: 2, max: 10, advertisedMin: 2 },
+  OffsetFetch: { apiKey: 9, min: 1, max: 10, advertisedMin: 1 },
+  FindCoordinator: { apiKey: 10, min: 0, max: 6, advertisedMin: 0 },
+  JoinGroup: { apiKey: 11, min: 0, max: 9, advertisedMin: 0 },
+  Heartbeat: { apiKey: 12, min: 0, max: 4, advertisedMin: 0 },
+  LeaveGroup: { apiKey: 13, min: 0, max: 5, advertisedMin: 0 },
+  SyncGroup: { apiKey: 14, min: 0, max: 5, advertisedMin: 0 },
+  DescribeGroups: { apiKey: 15, min: 0, max: 6, advertisedMin: 0 },
+  ListGroups: { apiKey: 16, min: 0, max: 5, advertisedMin: 0 },
+  CreateTopics: { apiKey: 19, min: 2, max: 7, advertisedMin: 2 },
+  DeleteTopics: { apiKey: 20, min: 1, max: 6, advertisedMin: 1 },
 };
 
 const BY_KEY = new Map<number, ServedApi>(

@@ -8,6 +8,7 @@ import {
   apis,
   decodeRequestFrame,
   encodeUnsupportedApiVersionsResponse,
+  Reader,
 } from '@idem/codec';
 import type { ServedApi } from '../faults/match.js';
 import { isServedVersion, SERVED_VERSIONS, servedApiByKey } from '../handlers/versions.js';
@@ -62,7 +63,9 @@ export function serveFrame(
   const codec = apis[api] as unknown as AnyApiCodec;
   let request: unknown;
   try {
-    request = codec.request.decode(apiVersion, decoded.body);
+    // Through a Reader, so bytes after the message are ignored as Kafka ignores them: librdkafka
+    // 2.x sends Metadata v12 "all topics" requests with three trailing bytes.
+    request = codec.request.decode(apiVersion, new Reader(decoded.body));
   } catch (error) {
     return refuse(`undecodable ${api} v${apiVersion} request: ${(error as Error).message}`, error);
   }

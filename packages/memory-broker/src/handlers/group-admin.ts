@@ -1,0 +1,90 @@
+/** DescribeGroups and ListGroups: what the coordinator knows of its groups, for admin clients. */
+import type {
+  DescribeGroupsRequest,
+  DescribeGroupsResponse,
+  DescribeGroupsResponseDescribedGroup,
+  ListGroupsRequest,
+  ListGroupsResponse,
+} from '@idem/codec';
+import { KafkaErrorCode } from '@idem/codec';
+import { consumerStateOf } from './consumer-state.js';
+import type { HandlerContext } from './context.js';
+import { isCoordinator } from './groups/coordinator-node.js';
+
+/** Kafka's "authorized operations not requested" value. */
+const NO_AUTHORIZED_OPERATIONS = -2147483648;
+/** Every group here uses the classic rebalance protocol, which KIP-848 names "classic". */
+const GROUP_TYPE = 'classic';
+
+export function handleDescribeGroups(
+  ctx: HandlerContext,
+  request: DescribeGroupsRequest,
+  version: number,
+): DescribeGroupsResponse {
+  const { coordinator } = consumerStateOf(ctx.cluster);
+  const injected = ctx.plan.topLevelError?.errorCode;
+  return {
+    throttleTimeMs: 0,
+    groups: request.groups.map((groupId): DescribeGroupsResponseDescribedGroup => {
+      const described = {
+        errorCode: KafkaErrorCode.NONE,
+        errorMessage: null,
+        groupId,
+        groupState: '',
+        protocolType: '',
+        protocolData: '',
+        members: [],
+        authorizedOperations: NO_AUTHORIZED_OPERATIONS,
+      };
+      if (injected !== undefined) return { ...described, errorCode: injected };
+      if (!isCoordinator(ctx.cluster, groupId, ctx.broker.nodeId)) {
+        return { ...described, errorCode: KafkaErrorCode.NOT_COORDINATOR };
+      }
+      const group = coordinator.groups.get(groupId);
+      if (group === undefined) {
+        // v6 reports a missing group as an error; older versions describe it as Dead.
+        return version >= 6
+          ? {
+              ...described,
+              errorCode: KafkaErrorCode.GROUP_ID_NOT_FOUND,
+              errorMessage: `Group ${groupId} not found.`,
+            }
+          : { ...described, groupState: 'Dead' };
+      }
+      return {
+        ...described,
+        groupState: group.state,
+        protocolType: group.protocolType ?? '',
+        protocolData: group.state === 'Stable' ? (group.protocolName ?? '') : '',
+        members: [...group.members.values()].map((m) => ({
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          memberMetadata: group.state === 'Stable' ? m.metadataFor(group.protocolName) : Buffer.alloc(0),
+          memberAssignment: group.state === 'Stable' ? m.assignment : Buffer.alloc(0),
+        })),
+      };
+    }),
+  };
+}
+
+export function handleListGroups(ctx: HandlerContext, request: ListGroupsRequest): ListGroupsResponse {
+  const injected = ctx.plan.topLevelError?.errorCode;
+  if (injected !== undefined) return { throttleTimeMs: 0, errorCode: injected, groups: [] };
+  const states = new Set(request.statesFilter.map((s) => s.toLowerCase()));
+  const types = new Set(request.typesFilter.map((t) => t.toLowerCase()));
+  const { coordinator } = consumerStateOf(ctx.cluster);
+  const groups = [...coordinator.groups.values()]
+    // Each broker lists the groups it coordinates, as Kafka's do.
+    .filter((g) => isCoordinator(ctx.cluster, g.groupId, ctx.broker.nodeId))
+    .filter((g) => states.size === 0 || states.has(g.state.toLowerCase()))
+    .filter(() => types.size === 0 || types.has(GROUP_TYPE))
+    .map((g) => ({
+      groupId: g.groupId,
+      protocolType: g.protocolType ?? '',
+      groupState: g.state,
+      groupType: GROUP_TYPE,
+    }));
+  return { throttleTimeMs: 0, errorCode: KafkaErrorCode.NONE, groups };
+}
