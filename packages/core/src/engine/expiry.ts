@@ -1,0 +1,55 @@
+import { DeliveryTimeoutError } from '../errors/send-errors.js';
+import { failNotWritten, giveUpUnknown } from './batch-outcomes.js';
+import { advance, rejectBatch } from './completion.js';
+import type { EngineContext } from './engine-context.js';
+import type { PartitionEntry } from './partition-state.js';
+
+/**
+ * Delivery timeout (reference §c.7) for one partition. Unsent batches fail (they have no sequence yet). A batch
+ * with a sequence fails only if the broker certainly does not have it; one whose outcome is unknown keeps its
+ * identity and is retried, unless bounded delivery was chosen — then it fails with possiblyPersisted and the
+ * partition stays unresolved until later answers tell. Returns the next time something here can expire.
+ */
+export function expireBatches(ctx: EngineContext, entry: PartitionEntry, now: number): number {
+  const timeout = ctx.config.deliveryTimeoutMs;
+  let next = Number.POSITIVE_INFINITY;
+
+  while (entry.queue.length > 0) {
+    const batch = entry.queue[0]!;
+    const deadline = batch.createdAt + timeout;
+    if (deadline > now) {
+      next = Math.min(next, deadline);
+      break;
+    }
+    entry.queue.shift();
+    entry.queuedRecords -= batch.recordCount;
+    batch.status = 'conflict';
+    rejectBatch(
+      ctx,
+      batch,
+      new DeliveryTimeoutError(timeout, false, `${entry.topic}-${entry.partition}: batch never sent`),
+    );
+  }
+
+  let changed = false;
+  for (const batch of entry.inflight) {
+    if (batch.status !== 'live') continue;
+    const deadline = batch.createdAt + timeout;
+    if (deadline > now) {
+      next = Math.min(next, deadline);
+      continue;
+    }
+    const unknown = batch.possiblyPersisted || batch.onWire;
+    const where = `${entry.topic}-${entry.partition} sequence ${batch.baseSequence}`;
+    if (!unknown) {
+      failNotWritten(ctx, batch, new DeliveryTimeoutError(timeout, false, `${where} was never written`));
+      changed = true;
+    } else if (ctx.config.boundedDelivery) {
+      giveUpUnknown(ctx, batch, new DeliveryTimeoutError(timeout, true, `${where}: outcome unknown`));
+      changed = true;
+    }
+    // Otherwise: keep retrying the same identity (I7); nothing that may be in the log is reported failed.
+  }
+  if (changed) advance(ctx, entry);
+  return next;
+}

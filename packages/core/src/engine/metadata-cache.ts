@@ -1,0 +1,184 @@
+import type { MetadataResponse } from '@idem/codec';
+import { isRetriable, KafkaErrorCode } from '@idem/codec';
+import type { Clock, Transport } from '../ports/transport.js';
+
+export interface TopicMetadata {
+  readonly partitionCount: number;
+  /** Leader node id per partition, -1 when the partition has none right now. */
+  readonly leaders: readonly number[];
+  readonly leaderEpochs: readonly number[];
+  readonly fetchedAt: number;
+}
+
+export interface MetadataListener {
+  /** New partition metadata for a topic. */
+  topicUpdated(topic: string, metadata: TopicMetadata): void;
+  /** The broker refused a topic with an error retrying cannot fix (authorization, invalid name). */
+  topicFailed(topic: string, errorCode: number): void;
+  /** A fetch finished (successfully or not); the producer re-runs its sender. */
+  fetched(): void;
+}
+
+/**
+ * What the producer knows about topics and leaders, and the one outstanding Metadata request. Requests are
+ * coalesced (every topic wanted so far goes in the next request) and retried with a fixed backoff.
+ */
+export class MetadataCache {
+  private readonly topics = new Map<string, TopicMetadata>();
+  private readonly wanted = new Set<string>();
+  private readonly stale = new Set<string>();
+  private inFlight = false;
+  private nextAllowedAt = 0;
+  private retryHandle: unknown = null;
+  private nodeCursor = 0;
+  private lastFailedNode = -1;
+  /** Node ids of the brokers in the last response. */
+  brokers: readonly number[] = [];
+  closed = false;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly clock: Clock,
+    private readonly backoffMs: number,
+    private readonly maxAgeMs: number,
+    private readonly requestTimeoutMs: number,
+    private readonly listener: MetadataListener,
+  ) {}
+
+  get(topic: string): TopicMetadata | undefined {
+    return this.topics.get(topic);
+  }
+
+  /** Whether `topic`'s metadata should be fetched again before it is trusted. */
+  isStale(topic: string): boolean {
+    const metadata = this.topics.get(topic);
+    return (
+      metadata === undefined ||
+      this.stale.has(topic) ||
+      this.clock.now() - metadata.fetchedAt >= this.maxAgeMs
+    );
+  }
+
+  /** Asks for fresh metadata for `topic` (a new topic, a leader error, an expired entry). */
+  refresh(topic: string): void {
+    this.wanted.add(topic);
+    this.stale.add(topic);
+    this.maybeFetch();
+  }
+
+  private maybeFetch(): void {
+    if (this.closed || this.inFlight || this.stale.size === 0 || this.retryHandle !== null) return;
+    const wait = this.nextAllowedAt - this.clock.now();
+    if (wait > 0) {
+      this.retryHandle = this.clock.setTimeout(() => {
+        this.retryHandle = null;
+        this.maybeFetch();
+      }, wait);
+      return;
+    }
+    this.inFlight = true;
+    const topics = [...this.wanted];
+    const requested = new Set(this.stale);
+    this.stale.clear();
+    const node = this.pickNode();
+    // A broker that never answers must not stall metadata forever: give up after the request timeout and drop
+    // the connection, or every later request queued on it waits too.
+    let done = false;
+    const timer = this.clock.setTimeout(() => {
+      if (done) return;
+      done = true;
+      if (node !== undefined) this.transport.disconnect(node);
+      else for (const broker of this.brokers) this.transport.disconnect(broker);
+      if (node !== undefined) this.lastFailedNode = node;
+      this.onFailure(requested);
+    }, this.requestTimeoutMs);
+    const settle = (fn: () => void) => {
+      if (done) return;
+      done = true;
+      this.clock.clearTimeout(timer);
+      fn();
+    };
+    const call =
+      node !== undefined && this.transport.metadataOn !== undefined
+        ? this.transport.metadataOn(node, topics)
+        : this.transport.metadata(topics);
+    call.then(
+      (response) => settle(() => this.onResponse(response, requested)),
+      () =>
+        settle(() => {
+          if (node !== undefined) this.lastFailedNode = node;
+          this.onFailure(requested);
+        }),
+    );
+  }
+
+  /** A broker for the next request when the transport lets the core choose: rotate, skipping the last failure. */
+  private pickNode(): number | undefined {
+    if (this.transport.metadataOn === undefined || this.brokers.length === 0) return undefined;
+    for (let i = 0; i < this.brokers.length; i++) {
+      const node = this.brokers[this.nodeCursor++ % this.brokers.length]!;
+      if (node !== this.lastFailedNode || this.brokers.length === 1) return node;
+    }
+    return this.brokers[0];
+  }
+
+  private onResponse(response: MetadataResponse, requested: Set<string>): void {
+    this.inFlight = false;
+    this.nextAllowedAt = this.clock.now() + this.backoffMs;
+    if (this.closed) return;
+    this.brokers = response.brokers.map((b) => b.nodeId);
+    const now = this.clock.now();
+    const answered = new Set<string>();
+    for (const topic of response.topics) {
+      if (topic.name === null) continue;
+      answered.add(topic.name);
+      if (topic.errorCode !== KafkaErrorCode.NONE) {
+        if (isRetriable(topic.errorCode)) this.stale.add(topic.name);
+        else this.listener.topicFailed(topic.name, topic.errorCode);
+        continue;
+      }
+      const count = topic.partitions.reduce((max, p) => Math.max(max, p.partitionIndex + 1), 0);
+      const leaders = new Array<number>(count).fill(-1);
+      const epochs = new Array<number>(count).fill(-1);
+      let leaderless = false;
+      for (const p of topic.partitions) {
+        const ok =
+          p.errorCode === KafkaErrorCode.NONE || p.errorCode === KafkaErrorCode.REPLICA_NOT_AVAILABLE;
+        leaders[p.partitionIndex] = ok ? p.leaderId : -1;
+        epochs[p.partitionIndex] = p.leaderEpoch;
+        if (!ok || p.leaderId < 0) leaderless = true;
+      }
+      if (count === 0) {
+        this.stale.add(topic.name);
+        continue;
+      }
+      if (leaderless) this.stale.add(topic.name);
+      const metadata: TopicMetadata = {
+        partitionCount: count,
+        leaders,
+        leaderEpochs: epochs,
+        fetchedAt: now,
+      };
+      this.topics.set(topic.name, metadata);
+      this.listener.topicUpdated(topic.name, metadata);
+    }
+    for (const topic of requested) if (!answered.has(topic)) this.stale.add(topic);
+    this.listener.fetched();
+    this.maybeFetch();
+  }
+
+  private onFailure(requested: Set<string>): void {
+    this.inFlight = false;
+    this.nextAllowedAt = this.clock.now() + this.backoffMs;
+    if (this.closed) return;
+    for (const topic of requested) this.stale.add(topic);
+    this.listener.fetched();
+    this.maybeFetch();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.retryHandle !== null) this.clock.clearTimeout(this.retryHandle);
+    this.retryHandle = null;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The per-partition state model (reference §c.2): a partition's bookkeeping and the batches it owns. One file
+ * because each half refers to the other.
+ */
+import type { IdemError } from '../errors/idem-error.js';
+import type { PendingRecord } from './pending-record.js';
+
+/** The (producer id, epoch) pair sequences belong to. */
+export interface ProducerIdentity {
+  readonly producerId: bigint;
+  readonly epoch: number;
+  /** Increases with every new identity (bump or new producer id), so "is this current?" is one comparison. */
+  readonly generation: number;
+}
+
+export const NO_IDENTITY: ProducerIdentity = Object.freeze({ producerId: -1n, epoch: -1, generation: -1 });
+
+/**
+ * Everything the producer tracks for one topic-partition (reference §c.2): the unsent queue, the batches with
+ * sequences in assignment order, and the sequence bookkeeping of the identity they belong to.
+ */
+export class PartitionEntry {
+  readonly key: string;
+  /** Batches waiting for a sequence, oldest first; the last one may still take records. */
+  readonly queue: ProducerBatch[] = [];
+  /**
+   * Batches that have a sequence and are not complete, in assignment order (never sorted by raw sequence, so
+   * the wrap at 2^31-1 cannot reorder them).
+   */
+  inflight: ProducerBatch[] = [];
+
+  /** The identity this partition's sequences belong to; may lag the producer's until `inflight` drains (I3). */
+  identity: ProducerIdentity = NO_IDENTITY;
+  nextSequence = 0;
+  lastAckedSequence = -1;
+  lastAckedOffset = -1n;
+  /** Clock time of the last acknowledgement, to tell when the broker may have expired our producer state. */
+  lastAckAt = Number.NEGATIVE_INFINITY;
+  /**
+   * A batch was acknowledged since the leader (or the identity) last changed. Until then only one batch may be in
+   * flight: a broker without our state accepts any first sequence, so pipelining could let batch 2 in before a
+   * failed batch 1 (KAFKA-14359, franz-go #223).
+   */
+  okSinceLeader = false;
+  /** A gap or lost state needs this partition's in-flight batches renumbered under a new identity. */
+  bumpRequested = false;
+  /** The identity generation at the time of the request; a newer identity already satisfies it. */
+  bumpRequestedAt = -1;
+
+  /** Leader as last known from metadata or a KIP-951 hint; -1 when unknown. */
+  leader = -1;
+  leaderEpoch = -1;
+  /** Outstanding requests holding a batch of this partition, and the node they went to. */
+  wireCount = 0;
+  wireNode = -1;
+  /** Records in `queue`, for the state snapshot. */
+  queuedRecords = 0;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+  ) {
+    this.key = partitionKey(topic, partition);
+  }
+
+  /** Whether there is anything queued or unfinished. */
+  get busy(): boolean {
+    return this.queue.length > 0 || this.inflight.length > 0;
+  }
+}
+
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
+/**
+ * Where a batch stands once it has a sequence:
+ * - 'live': not yet acknowledged; sent (`onWire`) or waiting to be resent.
+ * - 'acked': acknowledged, but an earlier batch of the partition is not complete yet (I6: completions run in
+ *   sequence order).
+ * - 'deadNotWritten': already failed to the user; the broker certainly did not append it. Leaves a gap in the
+ *   sequence that an epoch bump must close once everything before it is complete.
+ * - 'deadUnknown': already failed to the user with possiblyPersisted (bounded delivery); whether it was written
+ *   is resolved by what happens to the batches around it.
+ * - 'conflict': already failed to the user; the broker accepted later sequences, so no gap needs closing.
+ * - 'lateAcked': a 'deadUnknown' batch whose write was confirmed after all.
+ */
+export type BatchStatus =
+  | 'queued'
+  | 'live'
+  | 'acked'
+  | 'deadNotWritten'
+  | 'deadUnknown'
+  | 'conflict'
+  | 'lateAcked';
+
+/** Record batch of one partition, from the first record appended to its last completion. */
+export class ProducerBatch {
+  readonly records: PendingRecord[] = [];
+  sizeBytes = 0;
+  /** No more records may be appended (full, or drained). */
+  closed = false;
+  status: BatchStatus = 'queued';
+
+  // Identity, assigned once at the first drain (I1) and changed only by an epoch-bump rewrite.
+  producerId = -1n;
+  epoch = -1;
+  baseSequence = -1;
+  /** The encoded RecordBatch; kept so every retry sends identical bytes. */
+  bytes: Buffer | null = null;
+
+  /** Times written to a connection. */
+  attempts = 0;
+  /** Retriable failures counted against `retries`. */
+  retriableFailures = 0;
+  /** Some attempt under the current identity had an unknown outcome: the broker may hold the batch. */
+  possiblyPersisted = false;
+  /** Renumbered by an epoch bump. */
+  rewritten = false;
+  /** A request holding this batch is outstanding. */
+  onWire = false;
+  /** Not to be resent before this clock time. */
+  retryAt = 0;
+  /** Time of the first send, for the `retry` event and metrics. */
+  firstSentAt = -1;
+
+  /** Filled when acknowledged. */
+  baseOffset = -1n;
+  logAppendTime = -1n;
+  /** The error the records were failed with, for dead batches. */
+  failure: IdemError | null = null;
+
+  constructor(
+    readonly partition: PartitionEntry,
+    readonly createdAt: number,
+  ) {}
+
+  get recordCount(): number {
+    return this.records.length;
+  }
+}

@@ -1,0 +1,440 @@
+import { kafkaErrorByCode } from '@idem/codec';
+import type { ProducerOptions } from '../config/options.js';
+import { type ProducerConfig, resolveProducerConfig } from '../config/resolve.js';
+import type { AuthorizationError, FatalProducerError } from '../errors/fatal-errors.js';
+import type { IdemError } from '../errors/idem-error.js';
+import { BrokerRejectedError, InvalidRecordError, ProducerClosedError } from '../errors/send-errors.js';
+import { StickyPartitioner } from '../partitioner/sticky-partitioner.js';
+import { defaultRandom } from '../ports/default-random.js';
+import type { Clock, Random, Transport } from '../ports/transport.js';
+import type {
+  CloseOptions,
+  Producer,
+  ProducerEventName,
+  ProducerListener,
+  ProducerRecord,
+  ProducerState,
+  ProducerStatus,
+  RecordMetadata,
+} from '../producer/contract.js';
+import { Accumulator } from './accumulator.js';
+import type { BatchCodec } from './batch-codec.js';
+import { nextBatch } from './drain.js';
+import type { EngineContext } from './engine-context.js';
+import { maybeBump } from './epoch-bump.js';
+import { EventHub } from './event-hub.js';
+import { expireBatches } from './expiry.js';
+import { MetadataCache, type TopicMetadata } from './metadata-cache.js';
+import type { ProducerBatch } from './partition-state.js';
+import { type PartitionEntry, partitionKey } from './partition-state.js';
+import type { PendingRecord } from './pending-record.js';
+import { ProducerIdManager } from './producer-id-manager.js';
+import { recordBatchCodec } from './record-batch-codec.js';
+import { normalizeRecord } from './record-input.js';
+import { RecordPlacement } from './record-placement.js';
+import { RequestDispatcher } from './request-dispatcher.js';
+import { SendCall } from './send-call.js';
+import { abandonAll, failUnsent, sweepFatal } from './shutdown.js';
+import { snapshotState } from './state-snapshot.js';
+import { WakeTimer } from './wake-timer.js';
+
+export interface ProducerEngineOptions extends ProducerOptions {
+  readonly transport: Transport;
+  /** Required: the core reads time only through it (tests pass a virtual clock, adapters a real one). */
+  readonly clock: Clock;
+  readonly random?: Random;
+  /** How batches are encoded; the default is @idem/codec's RecordBatch v2 encoder. */
+  readonly codec?: BatchCodec;
+  /**
+   * Test seam: the sequence a partition starts at under its first producer id (default 0), so tests can reach
+   * the wrap at 2^31-1 without sending two billion records. Brokers accept any first sequence from a producer
+   * they do not know (KIP-360); later identities always start at 0.
+   */
+  readonly firstSequence?: (topic: string, partition: number) => number;
+}
+
+/**
+ * The transport-agnostic idempotent producer: accumulates records, assigns sequences at drain, sends through the
+ * Transport port and applies the decision table of reference §c. Every adapter wraps one of these.
+ */
+export class ProducerEngine implements Producer {
+  readonly config: ProducerConfig;
+  private readonly transport: Transport;
+  private readonly clock: Clock;
+  private readonly events = new EventHub();
+  private readonly ids: ProducerIdManager;
+  private readonly metadata: MetadataCache;
+  private readonly accumulator: Accumulator;
+  private readonly sticky: StickyPartitioner;
+  private readonly dispatcher: RequestDispatcher;
+  private readonly ctx: EngineContext;
+  private readonly wakeTimer: WakeTimer;
+  private readonly placement: RecordPlacement;
+  private readonly unsettled = new Set<SendCall>();
+  private flushing = 0;
+  private runQueued = false;
+  private lastBumpAt = Number.NEGATIVE_INFINITY;
+  private status: ProducerStatus = 'uninitialized';
+  private statusSince: number;
+  private fatalError: FatalProducerError | null = null;
+  private closePromise: Promise<void> | null = null;
+
+  constructor(options: ProducerEngineOptions) {
+    const { transport, clock, random = defaultRandom, codec, firstSequence, ...producerOptions } = options;
+    this.config = resolveProducerConfig(producerOptions);
+    this.transport = transport;
+    this.clock = clock;
+    this.statusSince = clock.now();
+    this.accumulator = new Accumulator(this.config.batchSize, this.config.lingerMs);
+    this.sticky = new StickyPartitioner(random, this.config.batchSize);
+    this.wakeTimer = new WakeTimer(clock, () => this.run());
+    this.metadata = new MetadataCache(
+      transport,
+      clock,
+      this.config.retryBackoffMs,
+      this.config.metadataMaxAgeMs,
+      this.config.requestTimeoutMs,
+      {
+        topicUpdated: (topic, metadata) => this.onTopicMetadata(topic, metadata),
+        topicFailed: (topic, code) => this.onTopicFailed(topic, code),
+        fetched: () => this.wake(),
+      },
+    );
+    this.ids = new ProducerIdManager(
+      transport,
+      clock,
+      random,
+      this.config.requestTimeoutMs,
+      this.config.retryBackoffMs,
+      this.config.retryBackoffMaxMs,
+      () => this.metadata.brokers,
+      {
+        ready: (identity) => {
+          this.events.emit('producerId', { producerId: identity.producerId, epoch: identity.epoch });
+          this.setStatus('ready');
+          this.wake();
+        },
+        refused: (error) => this.onInitRefused(error),
+        fatal: (error) => this.enterFatal(error),
+      },
+    );
+    this.ctx = {
+      config: this.config,
+      clock,
+      random,
+      events: this.events,
+      codec: codec ?? recordBatchCodec,
+      ids: this.ids,
+      fatal: (error) => this.enterFatal(error),
+      releaseBytes: (bytes) => {
+        this.placement.release(bytes);
+        if (this.placement.waiting > 0) this.wake();
+      },
+      refreshMetadata: (topic) => this.metadata.refresh(topic),
+      wake: () => this.wake(),
+      firstSequence: firstSequence ?? null,
+    };
+    this.placement = new RecordPlacement(this.config, this.metadata, this.accumulator, this.sticky);
+    this.dispatcher = new RequestDispatcher(this.ctx, transport, () => {
+      if (this.fatalError !== null) sweepFatal(this.ctx, this.accumulator, this.placement, this.fatalError);
+      this.wake();
+    });
+    if (!this.config.idempotent) this.status = 'ready';
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  send(record: ProducerRecord): Promise<RecordMetadata>;
+  send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]>;
+  send(input: ProducerRecord | readonly ProducerRecord[]): Promise<RecordMetadata | RecordMetadata[]> {
+    const isArray = Array.isArray(input);
+    const list = (isArray ? input : [input]) as readonly ProducerRecord[];
+    return new Promise<RecordMetadata | RecordMetadata[]>((resolve, reject) => {
+      const refusal = this.refusal();
+      if (refusal !== null) return reject(refusal);
+      const now = this.clock.now();
+      const call = new SendCall(list.length, isArray, resolve, reject);
+      const records: PendingRecord[] = [];
+      let bytes = 0;
+      try {
+        for (let i = 0; i < list.length; i++) {
+          const normalized = normalizeRecord(list[i]!, now, isArray ? `records[${i}]` : 'record');
+          if (
+            normalized.sizeBytes > this.config.maxRequestSize ||
+            normalized.sizeBytes > this.config.bufferMemory
+          ) {
+            throw new InvalidRecordError(
+              isArray ? `records[${i}]` : 'record',
+              `about ${normalized.sizeBytes} bytes, more than maxRequestSize (${this.config.maxRequestSize}) or bufferMemory`,
+            );
+          }
+          bytes += normalized.sizeBytes;
+          records.push({ ...normalized, call, index: i, sentAt: now });
+        }
+      } catch (error) {
+        return reject(error);
+      }
+      if (records.length === 0) return;
+      this.track(call);
+      this.placement.enqueue(records, bytes, now);
+      this.placement.pump(now);
+      this.wake();
+    });
+  }
+
+  async flush(): Promise<void> {
+    const pending = [...this.unsettled];
+    if (pending.length === 0) return;
+    this.flushing++;
+    this.wake();
+    try {
+      await Promise.all(pending.map((call) => call.whenSettled()));
+    } finally {
+      this.flushing--;
+    }
+  }
+
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.closePromise !== null) return this.closePromise;
+    if (this.status !== 'fatal') this.setStatus('closing');
+    this.closePromise = this.closeNow(options.timeoutMs);
+    return this.closePromise;
+  }
+
+  get state(): ProducerState {
+    return snapshotState(
+      this.status,
+      this.ids,
+      this.config.idempotent,
+      this.placement.partitions.values(),
+      this.placement.bufferedBytes,
+    );
+  }
+
+  on<E extends ProducerEventName>(event: E, listener: ProducerListener<E>): () => void {
+    return this.events.on(event, listener);
+  }
+
+  off<E extends ProducerEventName>(event: E, listener: ProducerListener<E>): void {
+    this.events.off(event, listener);
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  private wake(): void {
+    if (this.runQueued || this.status === 'closed') return;
+    this.runQueued = true;
+    // A microtask, not a timer: many sends in one tick become one pass, and the pass order is deterministic.
+    queueMicrotask(() => {
+      this.runQueued = false;
+      this.run();
+    });
+  }
+
+  private run(): void {
+    if (this.status === 'closed' || this.fatalError !== null) return;
+    const now = this.clock.now();
+    let wakeAt = this.placement.pump(now);
+
+    for (const entry of this.placement.active) wakeAt = Math.min(wakeAt, expireBatches(this.ctx, entry, now));
+    if (this.fatalError !== null) return;
+
+    if (this.config.idempotent) {
+      if (this.ids.status === 'uninitialized' && this.hasWork()) {
+        this.setStatus('initializing');
+        this.ids.initialize();
+      }
+      if (this.ids.status !== 'ready') {
+        this.scheduleWake(wakeAt);
+        return;
+      }
+      wakeAt = Math.min(wakeAt, this.runBumps(now));
+      if (this.ids.status !== 'ready') {
+        this.scheduleWake(wakeAt);
+        return;
+      }
+    }
+
+    wakeAt = Math.min(wakeAt, this.drain(now));
+    for (const entry of this.placement.active) {
+      if (!entry.busy) this.placement.active.delete(entry);
+    }
+    this.scheduleWake(wakeAt);
+  }
+
+  private scheduleWake(at: number): void {
+    if (at < Number.POSITIVE_INFINITY) this.wakeTimer.request(at);
+  }
+
+  private runBumps(now: number): number {
+    let requested: PartitionEntry[] | null = null;
+    for (const entry of this.placement.active) {
+      if (!entry.bumpRequested) continue;
+      requested ??= [];
+      requested.push(entry);
+    }
+    if (requested === null) return Number.POSITIVE_INFINITY;
+    // Repeated bumps without progress back off (reference §c.6 step 4).
+    const allowedAt = this.lastBumpAt + this.config.retryBackoffMs;
+    if (now < allowedAt) return allowedAt;
+    const before = this.ids.identity.generation;
+    if (maybeBump(this.ctx, requested) && this.ids.identity.generation !== before) this.lastBumpAt = now;
+    if (this.ids.status === 'initializing') this.setStatus('initializing');
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /** Builds and sends requests, per leader, while brokers have capacity; returns when to look again. */
+  private drain(now: number): number {
+    let wakeAt = Number.POSITIVE_INFINITY;
+    const byNode = new Map<number, PartitionEntry[]>();
+    const topicsSeen = new Set<string>();
+    for (const entry of this.placement.active) {
+      if (!topicsSeen.has(entry.topic)) {
+        topicsSeen.add(entry.topic);
+        // metadataMaxAgeMs: leaders can move without any error telling us; look again now and then.
+        if (this.metadata.isStale(entry.topic)) this.metadata.refresh(entry.topic);
+      }
+      if (entry.leader < 0) {
+        if (entry.queue.length > 0 || entry.inflight.length > 0) this.metadata.refresh(entry.topic);
+        continue;
+      }
+      let list = byNode.get(entry.leader);
+      if (list === undefined) {
+        list = [];
+        byNode.set(entry.leader, list);
+      }
+      list.push(entry);
+    }
+    const flushing = this.flushing > 0 || this.status === 'closing';
+    for (const [node, entries] of byNode) {
+      let capacity = this.dispatcher.capacity(node);
+      while (capacity > 0) {
+        const batches: ProducerBatch[] = [];
+        let size = 0;
+        for (const entry of entries) {
+          if (batches.length > 0 && size + this.estimate(entry) > this.config.maxRequestSize) continue;
+          const decision = nextBatch(this.ctx, this.accumulator, entry, node, now, flushing);
+          if (decision.batch === null) {
+            wakeAt = Math.min(wakeAt, decision.wakeAt);
+            continue;
+          }
+          batches.push(decision.batch);
+          size += decision.batch.bytes!.length;
+        }
+        if (batches.length === 0) break;
+        this.dispatcher.send(node, batches);
+        capacity--;
+      }
+      // Rotate so no partition always goes first into a size-limited request.
+      if (entries.length > 1) entries.push(entries.shift()!);
+    }
+    return wakeAt;
+  }
+
+  private estimate(entry: PartitionEntry): number {
+    for (const batch of entry.inflight)
+      if (batch.status === 'live' && !batch.onWire) return batch.bytes!.length;
+    return entry.queue[0]?.sizeBytes ?? 0;
+  }
+
+  private hasWork(): boolean {
+    for (const entry of this.placement.active) if (entry.queue.length > 0) return true;
+    return false;
+  }
+
+  private track(call: SendCall): void {
+    this.unsettled.add(call);
+    call.onSettled(() => this.unsettled.delete(call));
+  }
+
+  // ---------------------------------------------------------------- metadata events
+
+  private onTopicMetadata(topic: string, metadata: TopicMetadata): void {
+    for (let p = 0; p < metadata.partitionCount; p++) {
+      const entry = this.placement.partitions.get(partitionKey(topic, p));
+      if (entry === undefined) continue;
+      const leader = metadata.leaders[p] ?? -1;
+      const epoch = metadata.leaderEpochs[p] ?? -1;
+      // A KIP-951 hint may already be newer than this response.
+      if (epoch >= 0 && epoch < entry.leaderEpoch) continue;
+      if (leader !== entry.leader) entry.okSinceLeader = false;
+      entry.leader = leader;
+      entry.leaderEpoch = epoch;
+    }
+    this.wake();
+  }
+
+  private onTopicFailed(topic: string, code: number): void {
+    const name = kafkaErrorByCode(code).name;
+    // Sends still waiting for this topic cannot be placed; fail them and keep the rest in order.
+    this.placement.failTopic(
+      topic,
+      new BrokerRejectedError(code, name, false, `metadata for topic ${topic}`),
+    );
+  }
+
+  private onInitRefused(error: AuthorizationError): void {
+    this.setStatus('uninitialized');
+    this.events.emit('error', { error, fatal: false });
+    for (const entry of this.placement.active) failUnsent(this.ctx, this.accumulator, entry, error);
+  }
+
+  // ---------------------------------------------------------------- fatal and close
+
+  private refusal(): IdemError | null {
+    if (this.fatalError !== null) return this.fatalError.forSend(false);
+    if (this.closePromise !== null) return new ProducerClosedError();
+    return null;
+  }
+
+  /** Sticky fatal state (reference §c.3): fail what is not on the wire, let requests in flight finish. */
+  private enterFatal(error: FatalProducerError): void {
+    if (this.fatalError !== null) return;
+    this.fatalError = error;
+    this.setStatus('fatal');
+    this.events.emit('error', { error, fatal: true });
+    this.ids.close();
+    this.wakeTimer.cancel();
+    sweepFatal(this.ctx, this.accumulator, this.placement, error);
+  }
+
+  private async closeNow(timeoutMs: number | undefined): Promise<void> {
+    this.flushing++;
+    this.wake();
+    const pending = [...this.unsettled].map((call) => call.whenSettled());
+    let timer: unknown = null;
+    const timedOut =
+      timeoutMs === undefined
+        ? null
+        : new Promise<'timeout'>((resolve) => {
+            timer = this.clock.setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs));
+          });
+    const all = Promise.all(pending);
+    await (timedOut === null ? all : Promise.race([all, timedOut]));
+    if (timer !== null) this.clock.clearTimeout(timer);
+    // After a timeout this fails what is left; otherwise it only drops bookkeeping of batches already reported
+    // (e.g. one given up by bounded delivery whose request is still out).
+    abandonAll(this.ctx, this.accumulator, this.placement);
+    this.flushing--;
+    this.wakeTimer.cancel();
+    this.metadata.close();
+    this.ids.close();
+    this.setStatus('closed');
+    await this.transport.close();
+  }
+
+  private setStatus(status: ProducerStatus): void {
+    if (this.status === status || this.status === 'closed') return;
+    if (this.status === 'fatal' && status !== 'closed') return;
+    if (this.status === 'closing' && status !== 'fatal' && status !== 'closed') return;
+    const previous = this.status;
+    this.status = status;
+    this.statusSince = this.clock.now();
+    this.events.emit('status', { status, previous });
+  }
+
+  /** Milliseconds in the current status (librdkafka's stateage). */
+  get statusAgeMs(): number {
+    return this.clock.now() - this.statusSince;
+  }
+}

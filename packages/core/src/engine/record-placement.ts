@@ -1,0 +1,128 @@
+import type { ProducerConfig } from '../config/resolve.js';
+import type { IdemError } from '../errors/idem-error.js';
+import { InvalidRecordError, SendTimeoutError } from '../errors/send-errors.js';
+import { keyedPartition } from '../partitioner/murmur2.js';
+import type { StickyPartitioner } from '../partitioner/sticky-partitioner.js';
+import type { Accumulator } from './accumulator.js';
+import type { MetadataCache, TopicMetadata } from './metadata-cache.js';
+import { PartitionEntry, partitionKey } from './partition-state.js';
+import type { PendingRecord } from './pending-record.js';
+import { type BacklogEntry, SendBacklog } from './send-backlog.js';
+
+/**
+ * From `send()` to a partition's batch: waits (in order) for buffer space and topic metadata, picks the partition
+ * once — explicit, murmur2 of the key, or sticky — and appends to the accumulator. Owns the buffer accounting
+ * (`bufferMemory`) and the partition table.
+ */
+export class RecordPlacement {
+  readonly partitions = new Map<string, PartitionEntry>();
+  /** Partitions with anything queued or unfinished; the only ones the sender loop looks at. */
+  readonly active = new Set<PartitionEntry>();
+  bufferedBytes = 0;
+  private readonly backlog = new SendBacklog();
+
+  constructor(
+    private readonly config: ProducerConfig,
+    private readonly metadata: MetadataCache,
+    private readonly accumulator: Accumulator,
+    private readonly sticky: StickyPartitioner,
+  ) {}
+
+  enqueue(records: readonly PendingRecord[], bytes: number, now: number): void {
+    this.backlog.push({ records, bytes, deadline: now + this.config.maxBlockMs, reserved: false });
+  }
+
+  get waiting(): number {
+    return this.backlog.size;
+  }
+
+  release(bytes: number): void {
+    this.bufferedBytes -= bytes;
+  }
+
+  /** Places waiting sends whose buffer space and metadata are available, in order; returns the next deadline. */
+  pump(now: number): number {
+    for (;;) {
+      const head = this.backlog.head;
+      if (head === undefined) return Number.POSITIVE_INFINITY;
+      if (!head.reserved) {
+        if (this.bufferedBytes > 0 && this.bufferedBytes + head.bytes > this.config.bufferMemory) {
+          if (now < head.deadline) return head.deadline;
+          this.failHead(
+            new SendTimeoutError('bufferFull', this.config.maxBlockMs, 'buffer space (bufferMemory)'),
+          );
+          continue;
+        }
+        head.reserved = true;
+        this.bufferedBytes += head.bytes;
+      }
+      const missing = head.records.find((record) => this.metadata.get(record.topic) === undefined)?.topic;
+      if (missing !== undefined) {
+        this.metadata.refresh(missing);
+        if (now < head.deadline) return head.deadline;
+        this.failHead(
+          new SendTimeoutError('metadata', this.config.maxBlockMs, `metadata of topic ${missing}`),
+        );
+        continue;
+      }
+      this.backlog.shift();
+      for (const record of head.records) this.place(record, now);
+    }
+  }
+
+  /** Fails the waiting sends that touch `topic` (its metadata was refused); the others keep their order. */
+  failTopic(topic: string, error: IdemError): void {
+    for (const item of this.backlog.drain()) {
+      if (item.records.some((r) => r.topic === topic)) this.fail(item, error);
+      else this.backlog.push(item);
+    }
+  }
+
+  /** Fails every waiting send (fatal, close). */
+  failAll(error: IdemError): void {
+    for (const item of this.backlog.drain()) this.fail(item, error);
+  }
+
+  private failHead(error: IdemError): void {
+    const head = this.backlog.head!;
+    this.backlog.shift();
+    this.fail(head, error);
+  }
+
+  private fail(item: BacklogEntry, error: IdemError): void {
+    if (item.reserved) this.bufferedBytes -= item.bytes;
+    for (const record of item.records) record.call.fail(record.index, error);
+  }
+
+  private place(record: PendingRecord, now: number): void {
+    const metadata = this.metadata.get(record.topic)!;
+    let partition = record.partition;
+    if (partition === undefined) {
+      partition =
+        record.key !== null
+          ? keyedPartition(record.key, metadata.partitionCount)
+          : this.sticky.partition(record.topic, metadata.partitionCount, record.sizeBytes);
+      record.partition = partition;
+    } else if (partition >= metadata.partitionCount) {
+      this.bufferedBytes -= record.sizeBytes;
+      const detail = `${record.topic} has ${metadata.partitionCount} partitions, got ${partition}`;
+      record.call.fail(record.index, new InvalidRecordError('partition', detail));
+      return;
+    }
+    const entry = this.entry(record.topic, partition, metadata);
+    this.accumulator.append(entry, record, now);
+    this.active.add(entry);
+  }
+
+  private entry(topic: string, partition: number, metadata: TopicMetadata): PartitionEntry {
+    const key = partitionKey(topic, partition);
+    let entry = this.partitions.get(key);
+    if (entry === undefined) {
+      entry = new PartitionEntry(topic, partition);
+      entry.leader = metadata.leaders[partition] ?? -1;
+      entry.leaderEpoch = metadata.leaderEpochs[partition] ?? -1;
+      this.partitions.set(key, entry);
+    }
+    return entry;
+  }
+}

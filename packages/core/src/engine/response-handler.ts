@@ -1,0 +1,176 @@
+import type { ProduceResponsePartitionProduceResponse } from '@idem/codec';
+import { KafkaErrorCode, kafkaErrorByCode } from '@idem/codec';
+import { FatalProducerError } from '../errors/fatal-errors.js';
+import { BrokerRejectedError } from '../errors/send-errors.js';
+import { failNotWritten, retryLater } from './batch-outcomes.js';
+import { split } from './batch-split.js';
+import { advance, emitLateAck } from './completion.js';
+import type { EngineContext } from './engine-context.js';
+import type { PartitionEntry, ProducerBatch } from './partition-state.js';
+import { onOutOfOrder, onUnknownProducerId } from './sequence-errors.js';
+
+/** Errors that say "ask metadata who leads now" without burning a retry (librdkafka's REFRESH, incr_retry = 0). */
+function isLeadershipError(code: number): boolean {
+  return kafkaErrorByCode(code).invalidMetadata;
+}
+
+/** Errors after which the broker may have appended the batch even though it reported failure. */
+function mayHaveAppended(code: number): boolean {
+  return (
+    code === KafkaErrorCode.REQUEST_TIMED_OUT || code === KafkaErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND
+  );
+}
+
+/**
+ * The per-partition decision table of reference §c.5, for one batch and the broker's answer to it. Every branch
+ * ends with the partition's completions advanced in sequence order.
+ */
+export function handlePartitionResponse(
+  ctx: EngineContext,
+  batch: ProducerBatch,
+  response: ProduceResponsePartitionProduceResponse,
+): void {
+  const entry = batch.partition;
+  const code = response.errorCode;
+
+  if (batch.status === 'deadUnknown') {
+    // Given up (bounded delivery) while this attempt was out: the answer still settles the sequence question.
+    if (code === KafkaErrorCode.NONE || code === KafkaErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
+      batch.status = 'lateAcked';
+      batch.baseOffset = code === KafkaErrorCode.NONE ? response.baseOffset : -1n;
+      emitLateAck(ctx, batch, batch.baseOffset);
+      noteOk(ctx, entry);
+    }
+    advance(ctx, entry);
+    return;
+  }
+  if (batch.status !== 'live') return;
+
+  switch (code) {
+    case KafkaErrorCode.NONE:
+      acknowledge(ctx, batch, response.baseOffset, response.logAppendTimeMs);
+      break;
+    case KafkaErrorCode.DUPLICATE_SEQUENCE_NUMBER:
+      // Brokers 1.0-1.1: a retry older than the retained batches; it was written, the offset is not known (b16).
+      acknowledge(ctx, batch, -1n, -1n);
+      break;
+    case KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER:
+      onOutOfOrder(ctx, batch, response.logStartOffset);
+      break;
+    case KafkaErrorCode.UNKNOWN_PRODUCER_ID:
+      onUnknownProducerId(ctx, batch, response.logStartOffset);
+      break;
+    case KafkaErrorCode.PRODUCER_FENCED:
+      ctx.fatal(
+        new FatalProducerError('fenced', 'PRODUCER_FENCED: another producer with this id took over', {
+          kafkaCode: code,
+        }),
+      );
+      break;
+    case KafkaErrorCode.INVALID_PRODUCER_EPOCH: {
+      // Impossible while one epoch at a time holds per partition (I3): report the breach, fail the batch,
+      // close the gap with a bump.
+      const error = new BrokerRejectedError(
+        code,
+        'INVALID_PRODUCER_EPOCH',
+        batch.possiblyPersisted,
+        response.errorMessage,
+      );
+      ctx.events.emit('error', {
+        error: new FatalProducerError(
+          'invariant',
+          `${entry.topic}-${entry.partition}: INVALID_PRODUCER_EPOCH for epoch ${batch.epoch}`,
+          {
+            kafkaCode: code,
+          },
+        ),
+        fatal: false,
+      });
+      failNotWritten(ctx, batch, error);
+      break;
+    }
+    default:
+      onOtherError(ctx, batch, response);
+  }
+  advance(ctx, entry);
+}
+
+/** The request's outcome is unknown (lost response, timeout, dropped connection), or it provably never left. */
+export function handleUnknownOutcome(
+  ctx: EngineContext,
+  batch: ProducerBatch,
+  notSent: boolean,
+  reason: string,
+): void {
+  if (batch.status === 'live') {
+    if (!notSent) batch.possiblyPersisted = true;
+    retryLater(ctx, batch, !notSent, reason);
+  }
+  advance(ctx, batch.partition);
+}
+
+function acknowledge(
+  ctx: EngineContext,
+  batch: ProducerBatch,
+  baseOffset: bigint,
+  logAppendTime: bigint,
+): void {
+  batch.status = 'acked';
+  batch.baseOffset = baseOffset;
+  batch.logAppendTime = logAppendTime;
+  noteOk(ctx, batch.partition);
+  // An ack proves every batch given up before it (bounded delivery) was written: contiguity.
+  for (const earlier of batch.partition.inflight) {
+    if (earlier === batch) break;
+    if (earlier.status === 'deadUnknown' && !earlier.onWire) {
+      earlier.status = 'lateAcked';
+      emitLateAck(ctx, earlier, -1n);
+    }
+  }
+}
+
+function noteOk(ctx: EngineContext, entry: PartitionEntry): void {
+  entry.okSinceLeader = true;
+  entry.lastAckAt = ctx.clock.now();
+}
+
+function onOtherError(
+  ctx: EngineContext,
+  batch: ProducerBatch,
+  response: ProduceResponsePartitionProduceResponse,
+): void {
+  const entry = batch.partition;
+  const code = response.errorCode;
+  const info = kafkaErrorByCode(code);
+
+  if (code === KafkaErrorCode.MESSAGE_TOO_LARGE && batch.recordCount > 1) {
+    split(ctx, batch);
+    return;
+  }
+  if (isLeadershipError(code)) {
+    const hint = response.currentLeader;
+    // KIP-951: the broker names the new leader; use it at once if it is newer than what we know.
+    if (hint.leaderId >= 0 && hint.leaderEpoch > entry.leaderEpoch) {
+      if (hint.leaderId !== entry.leader) entry.okSinceLeader = false;
+      entry.leader = hint.leaderId;
+      entry.leaderEpoch = hint.leaderEpoch;
+    }
+    ctx.refreshMetadata(entry.topic);
+    retryLater(ctx, batch, false, info.name);
+    return;
+  }
+  if (mayHaveAppended(code)) {
+    batch.possiblyPersisted = true;
+    retryLater(ctx, batch, true, info.name);
+    return;
+  }
+  if (info.retriable) {
+    retryLater(ctx, batch, true, info.name);
+    return;
+  }
+  failNotWritten(
+    ctx,
+    batch,
+    new BrokerRejectedError(code, info.name, batch.possiblyPersisted, response.errorMessage),
+  );
+}

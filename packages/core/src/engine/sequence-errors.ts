@@ -1,0 +1,150 @@
+import { incrementSequence, KafkaErrorCode } from '@idem/codec';
+import { SequenceConflictError } from '../errors/send-errors.js';
+import { dataLoss, retryLater, strictFatal } from './batch-outcomes.js';
+import { rejectBatch } from './completion.js';
+import { firstLive } from './drain.js';
+import { type EngineContext, requestBump } from './engine-context.js';
+import type { ProducerBatch } from './partition-state.js';
+
+/**
+ * OUT_OF_ORDER_SEQUENCE_NUMBER (45) and UNKNOWN_PRODUCER_ID (59): the rows of reference §c.5 that decide between
+ * "an earlier batch will fill the gap", "the broker lost data or state" and "this batch can never go in order".
+ */
+
+export function onOutOfOrder(ctx: EngineContext, batch: ProducerBatch, logStartOffset: bigint): void {
+  const entry = batch.partition;
+  const index = entry.inflight.indexOf(batch);
+  const inflight = entry.inflight;
+
+  if (acceptedLater(batch)) {
+    conflict(ctx, batch, KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    return;
+  }
+  // Batches given up before this one (bounded delivery, or failed for good): OUT_OF_ORDER here proves none of
+  // them was written, since the broker would have taken this one right after them. The bump closes the gap.
+  const previous = inflight[index - 1];
+  if (
+    previous !== undefined &&
+    (previous.status === 'deadUnknown' || previous.status === 'deadNotWritten') &&
+    firstLive(inflight) === batch &&
+    !entry.bumpRequested
+  ) {
+    for (const earlier of inflight.slice(0, index)) {
+      if (earlier.status === 'deadUnknown' && !earlier.onWire) earlier.status = 'deadNotWritten';
+    }
+    retryLater(ctx, batch, false, 'OUT_OF_ORDER_SEQUENCE_NUMBER after a failed batch');
+    return;
+  }
+
+  // An earlier batch failed too; it goes first and fills the gap, or a bump already on its way renumbers this
+  // one (o4: no bump for a 45 that is not at the head).
+  if (!isHeadOfLine(batch)) {
+    retryLater(ctx, batch, false, 'OUT_OF_ORDER_SEQUENCE_NUMBER behind an earlier retry');
+    return;
+  }
+  // Freshly renumbered: the broker's view will converge once the head lands.
+  if (batch.rewritten) {
+    retryLater(ctx, batch, true, 'OUT_OF_ORDER_SEQUENCE_NUMBER after renumbering');
+    return;
+  }
+
+  // The head batch is out of sequence: the broker lost data or state we had (truncation), or retention
+  // removed it all (o11: not a loss).
+  retryLater(ctx, batch, false, 'OUT_OF_ORDER_SEQUENCE_NUMBER at the head: renumbering under a new epoch');
+  if (entry.lastAckedOffset < logStartOffset) {
+    requestBump(ctx, entry);
+    return;
+  }
+  dataLoss(
+    ctx,
+    entry,
+    'sequenceGap',
+    KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    `the broker does not have sequence ${batch.baseSequence} as the next one after ${entry.lastAckedSequence}`,
+  );
+  if (ctx.config.strict) {
+    strictFatal(ctx, batch, 'the broker lost part of the partition’s sequence');
+    return;
+  }
+  requestBump(ctx, entry);
+}
+
+/**
+ * Whether `batch` is the one the broker should take next: the earliest unfinished batch, directly after the
+ * last in-order acknowledgement (reference §c.5 `isNext`), with no bump pending. Only then is an error for it
+ * about the broker's state rather than about an earlier failure.
+ */
+function isHeadOfLine(batch: ProducerBatch): boolean {
+  const entry = batch.partition;
+  return (
+    !entry.bumpRequested &&
+    firstLive(entry.inflight) === batch &&
+    batch.baseSequence === incrementSequence(entry.lastAckedSequence, 1)
+  );
+}
+
+/** Whether the broker already acknowledged a batch that comes after `batch`. */
+function acceptedLater(batch: ProducerBatch): boolean {
+  const inflight = batch.partition.inflight;
+  for (let i = inflight.indexOf(batch) + 1; i < inflight.length; i++) {
+    const status = inflight[i]!.status;
+    if (status === 'acked' || status === 'lateAcked') return true;
+  }
+  return false;
+}
+
+/**
+ * The broker accepted later sequences (it had no state for us, o1) and now rejects this batch: it can never be
+ * written in order under this epoch. Failing it beats resending it after the later data or spinning until the
+ * delivery timeout (KAFKA-14359).
+ */
+function conflict(ctx: EngineContext, batch: ProducerBatch, kafkaCode: number): void {
+  const entry = batch.partition;
+  dataLoss(
+    ctx,
+    entry,
+    'orderingViolation',
+    kafkaCode,
+    `batch at sequence ${batch.baseSequence} was rejected after later sequences were accepted`,
+  );
+  if (ctx.config.strict) {
+    strictFatal(ctx, batch, 'a batch can no longer be written in order');
+    return;
+  }
+  batch.status = 'conflict';
+  rejectBatch(ctx, batch, new SequenceConflictError(entry.topic, entry.partition, batch.possiblyPersisted));
+}
+
+export function onUnknownProducerId(ctx: EngineContext, batch: ProducerBatch, logStartOffset: bigint): void {
+  const entry = batch.partition;
+  if (acceptedLater(batch)) {
+    conflict(ctx, batch, KafkaErrorCode.UNKNOWN_PRODUCER_ID);
+    return;
+  }
+  if (logStartOffset === -1n || batch.rewritten) {
+    retryLater(ctx, batch, true, 'UNKNOWN_PRODUCER_ID');
+    return;
+  }
+  if (!isHeadOfLine(batch)) {
+    retryLater(ctx, batch, false, 'UNKNOWN_PRODUCER_ID behind an earlier retry');
+    return;
+  }
+  retryLater(ctx, batch, false, 'UNKNOWN_PRODUCER_ID: renumbering under a new epoch');
+  // Everything we wrote is below the log start: retention removed it together with our state; nothing lost.
+  if (entry.lastAckedOffset < logStartOffset) {
+    requestBump(ctx, entry);
+    return;
+  }
+  dataLoss(
+    ctx,
+    entry,
+    'unknownProducerId',
+    KafkaErrorCode.UNKNOWN_PRODUCER_ID,
+    `the broker forgot this producer while acknowledged data (up to offset ${entry.lastAckedOffset}) is above its log start ${logStartOffset}`,
+  );
+  if (ctx.config.strict) {
+    strictFatal(ctx, batch, 'the broker lost this producer’s state');
+    return;
+  }
+  requestBump(ctx, entry);
+}

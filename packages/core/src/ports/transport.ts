@@ -1,0 +1,64 @@
+import type {
+  InitProducerIdRequest,
+  InitProducerIdResponse,
+  MetadataResponse,
+  ProduceRequest,
+  ProduceResponse,
+} from '@idem/codec';
+
+/**
+ * Everything the core needs from the network, and nothing more. An adapter (the in-process memory broker, a TCP
+ * client, kafkajs) implements it; the core never opens a socket itself.
+ *
+ * A rejected `produce()` means "outcome unknown" — the broker may or may not have appended the batches — unless
+ * the error has `notSent: true`, which promises the request never left this process.
+ */
+export interface Transport {
+  /** Cluster metadata for `topics` (brokers, partitions, leaders) from any reachable broker. */
+  metadata(topics: readonly string[]): Promise<MetadataResponse>;
+  /**
+   * Optional: Metadata from a broker the core chose. With it, a request that times out drops just that broker's
+   * connection (a silent connection blocks every request queued behind it); without it the core must drop
+   * every known broker's connection, since it cannot tell which one is stuck.
+   */
+  metadataOn?(nodeId: number, topics: readonly string[]): Promise<MetadataResponse>;
+  /**
+   * A producer id from any broker. The transport should not keep asking the same broker after it failed: a
+   * broker that accepts connections but never answers must not wedge the producer (platformatic#317).
+   */
+  initProducerId(request: InitProducerIdRequest): Promise<InitProducerIdResponse>;
+  /**
+   * Optional: InitProducerId sent to a broker the core chose. When present, the core picks the broker itself and
+   * moves to another one after a timeout or a retriable error.
+   */
+  initProducerIdOn?(nodeId: number, request: InitProducerIdRequest): Promise<InitProducerIdResponse>;
+  /** One Produce request to broker `nodeId`; requests to one broker are answered in the order they were sent. */
+  produce(nodeId: number, request: ProduceRequest): Promise<ProduceResponse>;
+  /** Drop the connection to nodeId: requests in flight on it reject. The core calls it after a request timeout. */
+  disconnect(nodeId: number): void;
+  close(): Promise<void>;
+}
+
+/** The shape of a transport error that promises the request was never written to the network. */
+export interface NotSentError {
+  readonly notSent: true;
+}
+
+/** Whether a rejection from `Transport.produce` proves the request never left this process. */
+export function isNotSent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as Partial<NotSentError>).notSent === true;
+}
+
+/** Time, injected so that tests and the simulator run on a virtual clock. The core reads time nowhere else. */
+export interface Clock {
+  /** Milliseconds since the epoch (or any fixed origin); never decreases. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Randomness, injected so that simulations are reproducible from a seed. */
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { createHarness, value } from './support/harness.js';
+
+describe('engine basics (fake cluster)', () => {
+  it('acknowledges a record with its offset and timestamp', async () => {
+    const h = createHarness({ topics: { t: { partitions: 1 } } });
+    const result = value(await h.settle(h.producer.send({ topic: 't', value: 'a', timestamp: 42 })));
+    expect(result).toEqual({ topic: 't', partition: 0, offset: 0n, timestamp: 42n });
+    expect(h.cluster.values('t', 0)).toEqual(['a']);
+    expect(h.events.producerId).toHaveLength(1);
+  });
+
+  it('gives 200 concurrent single-record sends 200 distinct offsets in call order (b10)', async () => {
+    const h = createHarness({ topics: { t: { partitions: 1 } } });
+    const sends = Array.from({ length: 200 }, (_, i) =>
+      h.producer.send({ topic: 't', partition: 0, value: `v${i}` }),
+    );
+    const all = value(await h.settle(Promise.all(sends)));
+    const offsets = all.map((m) => m.offset);
+    expect(new Set(offsets).size).toBe(200);
+    expect(offsets).toEqual([...offsets].sort((a, b) => (a < b ? -1 : 1)));
+    expect(h.cluster.values('t', 0)).toEqual(Array.from({ length: 200 }, (_, i) => `v${i}`));
+  });
+
+  it('resolves an array send with one metadata per record in input order', async () => {
+    const h = createHarness({ topics: { t: { partitions: 3 } } });
+    const records = Array.from({ length: 9 }, (_, i) => ({ topic: 't', partition: i % 3, value: `v${i}` }));
+    const result = value(await h.settle(h.producer.send(records)));
+    expect(result.map((m) => m.partition)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
+    expect(result.map((m) => m.offset)).toEqual([0n, 0n, 0n, 1n, 1n, 1n, 2n, 2n, 2n]);
+  });
+});

@@ -1,0 +1,146 @@
+import { batchHeaderOf, decodeRecordBatch } from '@idem/codec';
+import { MemoryCluster, type MemoryClusterOptions } from '@idem/memory-broker';
+import { SeededScheduler } from '@idem/testkit';
+import { ProducerEngine, type ProducerEngineOptions } from '../../src/engine/producer-engine.js';
+import type { Transport } from '../../src/ports/transport.js';
+import type { ProducerEventName, ProducerEvents } from '../../src/producer/contract.js';
+
+/** One batch of a Produce request as the client sent it. */
+export interface SentBatch {
+  topic: string;
+  partition: number;
+  producerId: bigint;
+  epoch: number;
+  baseSequence: number;
+  count: number;
+}
+
+/** Wraps a transport to record every Produce request's batches (identity fields from the batch header). */
+export function recording(transport: Transport, log: { node: number; batches: SentBatch[] }[]): Transport {
+  return {
+    metadata: (topics) => transport.metadata(topics),
+    initProducerId: (request) => transport.initProducerId(request),
+    ...(transport.initProducerIdOn === undefined
+      ? {}
+      : { initProducerIdOn: (node: number, request) => transport.initProducerIdOn!(node, request) }),
+    produce: (node, request) => {
+      const batches = request.topicData.flatMap((t) =>
+        t.partitionData.map((p) => {
+          const header = batchHeaderOf(p.records!);
+          return {
+            topic: t.name,
+            partition: p.index,
+            producerId: header.producerId,
+            epoch: header.producerEpoch,
+            baseSequence: header.baseSequence,
+            count: header.recordCount,
+          };
+        }),
+      );
+      log.push({ node, batches });
+      return transport.produce(node, request);
+    },
+    disconnect: (node) => transport.disconnect(node),
+    close: () => transport.close(),
+  };
+}
+
+export interface StoredRecordView {
+  offset: bigint;
+  key: string | null;
+  value: string | null;
+  producerId: bigint;
+  epoch: number;
+  sequence: number;
+}
+
+/** Reads a partition of the memory cluster back as records (decoded with the codec). */
+export function readRecords(cluster: MemoryCluster, topic: string, partition: number): StoredRecordView[] {
+  const out: StoredRecordView[] = [];
+  for (const stored of cluster.readLog(topic, partition).batches) {
+    if (stored.bytes === null) throw new Error('the cluster was created without storeRecords');
+    const batch = decodeRecordBatch(stored.bytes);
+    batch.records.forEach((record, i) => {
+      out.push({
+        offset: batch.baseOffset + BigInt(record.offsetDelta),
+        key: record.key?.toString('utf8') ?? null,
+        value: record.value?.toString('utf8') ?? null,
+        producerId: batch.producerId,
+        epoch: batch.producerEpoch,
+        sequence: batch.baseSequence < 0 ? -1 : (batch.baseSequence + i) % 2 ** 31,
+      });
+    });
+  }
+  return out;
+}
+
+export interface MemoryHarness {
+  scheduler: SeededScheduler;
+  cluster: MemoryCluster;
+  producer: ProducerEngine;
+  events: { [E in ProducerEventName]?: ProducerEvents[E][] };
+  /** Every Produce request the producer sent. */
+  requests: { node: number; batches: SentBatch[] }[];
+  /** Every batch the producer sent, in order. */
+  sent(): SentBatch[];
+  values(topic: string, partition: number): (string | null)[];
+  settle<T>(promise: Promise<T>, maxTimeMs?: number): Promise<PromiseSettledResult<T>>;
+  runUntil(until: () => boolean, maxTimeMs?: number): Promise<void>;
+}
+
+/** A producer on the in-process memory broker, both on one seeded virtual clock. */
+export function createMemoryHarness(
+  cluster: Omit<MemoryClusterOptions, 'clock' | 'random'>,
+  options: Omit<ProducerEngineOptions, 'transport' | 'clock'> = {},
+  seed = 1,
+): MemoryHarness {
+  const scheduler = new SeededScheduler(seed);
+  const memory = new MemoryCluster({ ...cluster, clock: scheduler.clock, random: scheduler.random.fork() });
+  const requests: { node: number; batches: SentBatch[] }[] = [];
+  const producer = new ProducerEngine({
+    transport: recording(memory.connect(), requests),
+    clock: scheduler.clock,
+    random: scheduler.random.fork(),
+    ...options,
+  });
+  const events: MemoryHarness['events'] = {};
+  for (const name of ['dataLoss', 'epochBump', 'producerId', 'retry', 'lateAck', 'error'] as const) {
+    producer.on(name, (payload) => {
+      const list = (events[name] ?? []) as unknown[];
+      list.push(payload);
+      (events as Record<string, unknown[]>)[name] = list;
+    });
+  }
+  const runUntil = async (until: () => boolean, maxTimeMs = 600_000) => {
+    const result = await scheduler.run(until, { maxTimeMs });
+    if (!result.completed) {
+      throw new Error(
+        `did not finish: ${result.deadlocked ? 'deadlock (nothing scheduled)' : 'time limit'} at +${result.timeMs}`,
+      );
+    }
+  };
+  const settle = async <T>(promise: Promise<T>, maxTimeMs?: number) => {
+    let outcome: PromiseSettledResult<T> | undefined;
+    promise.then(
+      (value) => {
+        outcome = { status: 'fulfilled', value };
+      },
+      (reason: unknown) => {
+        outcome = { status: 'rejected', reason };
+      },
+    );
+    await runUntil(() => outcome !== undefined, maxTimeMs);
+    return outcome!;
+  };
+  return {
+    scheduler,
+    cluster: memory,
+    producer,
+    events,
+    requests,
+    sent: () => requests.flatMap((r) => r.batches),
+    values: (topic, partition) => readRecords(memory, topic, partition).map((r) => r.value),
+    settle,
+    runUntil,
+  };
+}
