@@ -2,6 +2,14 @@
 export const packageName = '@idem/kafkajs';
 
 export {
+  IdempotentKafkajsProducer,
+  type IdemProducerOptions,
+  type IdempotentProducerConfig,
+  type InstrumentationListener,
+  idempotentProducer,
+  type KafkajsProducerEventName,
+} from './producer/index.js';
+export {
   createKafkajsTransport,
   KafkajsTransport,
   type KafkajsTransportOptions,

@@ -1,0 +1,3 @@
+export { IdempotentKafkajsProducer, idempotentProducer } from './idempotent-producer.js';
+export type { InstrumentationListener, KafkajsProducerEventName } from './instrumentation.js';
+export type { IdemProducerOptions, IdempotentProducerConfig } from './options.js';

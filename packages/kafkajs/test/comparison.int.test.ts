@@ -1,0 +1,43 @@
+// MEASUREMENTS, not pass/fail: the chaos scenarios replayed with kafkajs's own producer, idempotent
+// (`idempotent: true, maxInFlightRequests: 1`) and with its defaults (no idempotence, 5 retries). Each outcome —
+// duplicates, losses, reorders, errors — goes to .bench-results/kafkajs-comparison.json for `pnpm bench comparison`.
+// The only assertion is that a run happened and was recorded.
+import { describeKafka, requireBootstrap } from '@idem/kafka-tooling';
+import { afterAll, expect, it } from 'vitest';
+import { CLIENT_NAMES } from './support/chaos/clients.js';
+import { type ComparisonRow, recordRows, toRow } from './support/chaos/results-file.js';
+import { runScenario } from './support/chaos/run-scenario.js';
+import { SCENARIOS } from './support/chaos/scenarios.js';
+
+const SEED = Number(process.env.IDEM_SEED ?? 20_240_601);
+const RECORDS = Number(process.env.IDEM_CHAOS_RECORDS ?? 50_000);
+const CASES = CLIENT_NAMES.filter((c) => c !== 'idem-kafkajs').flatMap((client) =>
+  SCENARIOS.map((scenario) => [client, scenario.name, scenario] as const),
+);
+
+describeKafka('comparison: kafkajs producers under the chaos scenarios (measurements)', () => {
+  const rows: ComparisonRow[] = [];
+  afterAll(async () => {
+    if (rows.length > 0) await recordRows(rows);
+  });
+
+  it.each(CASES)(
+    '%s / %s',
+    async (client, _name, scenario) => {
+      const result = await runScenario(client, scenario, {
+        bootstrap: requireBootstrap(),
+        seed: SEED,
+        records: RECORDS,
+        partitions: 3,
+        messagesPerSend: 50,
+        concurrency: 16,
+        deadlineMs: 25_000,
+      });
+      const row = toRow(result, SEED);
+      rows.push(row);
+      process.stderr.write(`[comparison] ${JSON.stringify({ ...row, faults: undefined, at: undefined })}\n`);
+      expect(row.records).toBeGreaterThan(0);
+    },
+    90_000,
+  );
+});

@@ -1,0 +1,88 @@
+// The producers the chaos scenarios run: idem's adapter, and kafkajs's own producer with and without idempotence.
+// Each is driven through kafkajs's `send({ topic, messages })` surface, so the workload is identical.
+import { isIdemError } from '@idem/core';
+import type { Kafka } from 'kafkajs';
+import { idempotentProducer } from '../../../src/index.js';
+
+export type ClientName = 'idem-kafkajs' | 'kafkajs-idempotent' | 'kafkajs';
+export const CLIENT_NAMES: readonly ClientName[] = ['idem-kafkajs', 'kafkajs-idempotent', 'kafkajs'];
+
+/** How one message of a send ended. */
+export type MessageOutcome =
+  | { readonly ok: true; readonly offset: bigint }
+  | {
+      readonly ok: false;
+      readonly code: string | null;
+      readonly possiblyPersisted: boolean;
+      readonly typed: boolean;
+    };
+
+export interface ChaosClient {
+  readonly name: ClientName;
+  connect(): Promise<void>;
+  /** Sends `values` to one partition; one outcome per value, in order. Never rejects. */
+  send(topic: string, partition: number, values: readonly string[]): Promise<MessageOutcome[]>;
+  disconnect(): Promise<void>;
+}
+
+export function createChaosClient(name: ClientName, kafka: Kafka): ChaosClient {
+  if (name === 'idem-kafkajs') {
+    // Short request timeout so a frozen connection is given up and retried well within the run.
+    const producer = idempotentProducer(kafka, { idem: { requestTimeoutMs: 5_000, lingerMs: 5 } });
+    return {
+      name,
+      connect: () => producer.connect(),
+      async send(topic, partition, values) {
+        try {
+          const [meta] = await producer.send({
+            topic,
+            messages: values.map((value) => ({ value, partition })),
+          });
+          const base = BigInt(meta?.baseOffset ?? '-1');
+          return values.map((_, i) => ({ ok: true, offset: base + BigInt(i) }));
+        } catch (error) {
+          // A BatchSendError carries one result per message: metadata, or the error that failed it.
+          const results = (error as { results?: readonly unknown[] }).results;
+          return values.map((_, i) => {
+            const result = results?.[i] ?? error;
+            if (result !== null && typeof result === 'object' && 'offset' in result) {
+              return { ok: true, offset: (result as { offset: bigint }).offset };
+            }
+            return {
+              ok: false,
+              code: isIdemError(result) ? result.code : null,
+              possiblyPersisted: isIdemError(result) && result.possiblyPersisted,
+              typed: isIdemError(result),
+            };
+          });
+        }
+      },
+      disconnect: () => producer.disconnect(),
+    };
+  }
+  const producer =
+    name === 'kafkajs-idempotent'
+      ? kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
+      : kafka.producer(); // kafkajs's defaults: no idempotence, 5 retries, unlimited requests in flight
+  return {
+    name,
+    connect: () => producer.connect(),
+    async send(topic, partition, values) {
+      try {
+        const [meta] = await producer.send({
+          topic,
+          messages: values.map((value) => ({ value, partition })),
+        });
+        const base = BigInt(meta?.baseOffset ?? '-1');
+        return values.map((_, i) => ({ ok: true, offset: base + BigInt(i) }));
+      } catch (error) {
+        const e = error as { name?: unknown; type?: unknown };
+        const typed = typeof e.name === 'string' && e.name.startsWith('KafkaJS');
+        // kafkajs's errors never say whether the records may be in the log anyway.
+        const code = typeof e.type === 'string' ? e.type : typed ? (e.name as string) : null;
+        return values.map(() => ({ ok: false, code, possiblyPersisted: false, typed }));
+      }
+    },
+    disconnect: () => producer.disconnect(),
+  };
+}
