@@ -10,6 +10,7 @@
 #     into ${IDEM_TOOLS:-$HOME/.cache/idem/tools};
 #   - a Java 17+ runtime and Maven, from Debian's packages (the real Kafka broker runs from
 #     Maven Central jars; see tooling/kafka);
+#   - the C toolchain and -dev libraries librdkafka's Node binding compiles against;
 #   - the workspace's npm dependencies (pnpm install, frozen lockfile under CI).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -63,6 +64,13 @@ ensure_java_and_maven() {
   command -v mvn >/dev/null || apt_install maven
 }
 
+ensure_native_build_deps() {
+  # @confluentinc/kafka-javascript (a dev dependency: the librdkafka comparison and real-client tests)
+  # compiles librdkafka's binding at install; it links the system's libraries dynamically.
+  apt_install build-essential python3 zlib1g-dev libssl-dev libzstd-dev libcurl4-openssl-dev libsasl2-dev liblz4-dev
+  export CKJS_LINKING=dynamic
+}
+
 ensure_workspace() {
   local marker="node_modules/.idem-install-stamp"
   if [ "${CI:-}" = "true" ]; then
@@ -81,6 +89,7 @@ main() {
   case "$script" in
     test|test:int|kafka:start|kafka:stop) ensure_java_and_maven ;;
   esac
+  ensure_native_build_deps
   ensure_workspace
   exec pnpm run --silent "$script" "$@"
 }

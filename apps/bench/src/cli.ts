@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { runBrokerSuite } from './suites/broker.js';
 import { runCodecSuite } from './suites/codec.js';
+import { runCoreSuite } from './suites/core.js';
+import { runDemo } from './suites/demo.js';
 import { runComparisonSuite } from './suites/comparison.js';
 import { runThroughputSuite } from './suites/throughput.js';
 
@@ -17,6 +20,17 @@ program
   .option('--json', 'one JSON object per result line on stdout', false)
   .action(async (opts: { quick: boolean; json: boolean }) => {
     await runCodecSuite({ quick: opts.quick, json: opts.json });
+  });
+
+program
+  .command('broker')
+  .description(
+    'memory broker: in-process idempotent appends/s, memory per producer-partition, TCP records/s with kafkajs and librdkafka',
+  )
+  .option('--quick', 'fewer cases and records (for CI smoke runs)', false)
+  .option('--json', 'one JSON object per result line on stdout', false)
+  .action(async (opts: { quick: boolean; json: boolean }) => {
+    await runBrokerSuite({ quick: opts.quick, json: opts.json });
   });
 
 program
@@ -50,6 +64,28 @@ program
   .option('--json', 'one JSON object per result line on stdout', false)
   .action(async (opts: { json: boolean }) => {
     await runComparisonSuite({ json: opts.json });
+  });
+
+program
+  .command('core')
+  .description(
+    'the core producer on the in-process memory broker: records/s, p50/p99 send→ack, memory per partition',
+  )
+  .option('--quick', 'fewer cases and records (for CI smoke runs)', false)
+  .option('--json', 'one JSON object per result line on stdout', false)
+  .action(async (opts: { quick: boolean; json: boolean }) => {
+    await runCoreSuite({ quick: opts.quick, json: opts.json });
+  });
+
+program
+  .command('demo', { isDefault: true })
+  .description(
+    'the main job: idempotence on vs off under the same seeded faults, then core throughput (quick)',
+  )
+  .option('--seed <n>', 'fault schedule seed', '1')
+  .option('--json', 'one JSON object per result line on stdout', false)
+  .action(async (opts: { seed: string; json: boolean }) => {
+    await runDemo({ seed: Number(opts.seed), json: opts.json });
   });
 
 await program.parseAsync();

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { crc32c, crc32cBackend, crc32cJs } from '@idem/codec';
 import { crc32c as platformaticCrc32c } from '@platformatic/kafka';
 import { type MeasureOptions, measureInterleaved } from '../measure.js';
-import type { CrcRow } from '../suites/codec.js';
+import type { CrcRow } from './rows.js';
 
 const require = createRequire(import.meta.url);
 const kafkajsCrc32c = require('kafkajs/src/protocol/recordBatch/crc32C') as (b: Buffer) => number;

@@ -1,4 +1,4 @@
-import type { CodecRow, CrcRow } from '../suites/codec.js';
+import type { CodecRow, CrcRow } from './rows.js';
 
 const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
 const ratio = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${v.toFixed(2)}x`);

@@ -1,33 +1,10 @@
-import { COMPRESSION_NAMES, type CompressionName } from '@idem/codec';
+import { COMPRESSION_NAMES } from '@idem/codec';
 import { IMPLEMENTATIONS, type Implementation, type PreparedCase } from '../codec/implementations.js';
 import { crcRows } from '../codec/crc.js';
 import { formatCodecTable } from '../codec/report.js';
 import { makeRecords } from '../codec/workload.js';
+import type { CodecRow } from '../codec/rows.js';
 import { type MeasureOptions, measureInterleaved } from '../measure.js';
-
-export interface CodecRow {
-  suite: 'codec';
-  op: 'encode' | 'decode';
-  compression: CompressionName;
-  records: number;
-  valueBytes: number;
-  impl: Implementation['name'];
-  recordsPerSec: number;
-  /** Megabytes (10^6) of record values per second. */
-  MBps: number;
-  /** On idem rows: idem / kafkajs records per second for the same case (null when kafkajs can't). */
-  ratio?: number | null;
-  /** On idem rows: idem / platformatic. */
-  ratioPlatformatic?: number | null;
-}
-
-export interface CrcRow {
-  suite: 'codec';
-  op: 'crc32c';
-  impl: string;
-  bytes: number;
-  GBps: number;
-}
 
 export interface CodecSuiteOptions {
   quick: boolean;

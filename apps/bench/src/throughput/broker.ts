@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { MemoryBrokerServer, realClock, silentLogger } from '@idem/memory-broker';
 
 const run = promisify(execFile);
 
@@ -16,8 +17,13 @@ const KAFKA_BIN = path.resolve(import.meta.dirname, '../../../tooling/kafka/bin'
 
 export async function openBroker(kind: 'kafka' | 'memory'): Promise<BrokerHandle> {
   if (kind === 'memory') {
-    // The memory broker's TCP server (packages/memory-broker/src/server) is not exported yet.
-    throw new Error('--broker memory: @idem/memory-broker does not export a TCP server yet');
+    // One broker: kafkajs clients hung against a 2-broker memory server (see packages/kafkajs/test/contract-memory).
+    const server = await MemoryBrokerServer.start({ brokers: 1, clock: realClock, logger: silentLogger });
+    return {
+      bootstrap: server.bootstrapServers,
+      description: `idem memory broker (TCP) at ${server.bootstrapServers}`,
+      stop: () => server.close(),
+    };
   }
   const given = process.env.KAFKA_BOOTSTRAP;
   if (given)

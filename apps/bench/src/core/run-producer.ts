@@ -1,0 +1,79 @@
+import { createProducer, type Producer, type ProducerOptions, systemClock as realClock } from '@idem/core';
+import { MemoryCluster } from '@idem/memory-broker';
+
+export interface ProducerRunOptions {
+  readonly partitions: number;
+  readonly records: number;
+  readonly valueBytes: number;
+  readonly maxInFlight: number;
+  /** Records handed to send() before waiting for their acks (bounds memory like an application would). */
+  readonly window: number;
+  readonly producer?: Partial<ProducerOptions>;
+}
+
+export interface ProducerRunResult {
+  readonly recordsPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly latenciesMs: number[];
+  readonly heapBytesPerPartition: number;
+}
+
+/**
+ * Produces `records` records of `valueBytes` round-robin over the partitions of one topic, through the core
+ * producer on an in-process memory broker (3 brokers, records not stored: offsets only), and times every
+ * record from send() to its ack.
+ */
+export async function runCoreProducer(options: ProducerRunOptions): Promise<ProducerRunResult> {
+  const cluster = new MemoryCluster({
+    brokers: 3,
+    clock: realClock,
+    storeRecords: false,
+    topics: { bench: { partitions: options.partitions } },
+  });
+  const producer: Producer = createProducer({
+    transport: cluster.connect(),
+    clock: realClock,
+    clientId: 'idem-bench',
+    maxInFlightRequestsPerConnection: options.maxInFlight,
+    lingerMs: 0,
+    ...options.producer,
+  });
+  const value = Buffer.alloc(options.valueBytes, 0x61);
+  const latencies: number[] = [];
+  const heapBefore = process.memoryUsage().heapUsed;
+  // One record per partition first, so every partition's state exists before timing starts.
+  await Promise.all(
+    Array.from({ length: options.partitions }, (_, partition) =>
+      producer.send({ topic: 'bench', partition, value }),
+    ),
+  );
+  const heapBytesPerPartition = Math.max(0, process.memoryUsage().heapUsed - heapBefore) / options.partitions;
+
+  const start = performance.now();
+  let sent = 0;
+  while (sent < options.records) {
+    const n = Math.min(options.window, options.records - sent);
+    const acks: Promise<void>[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      acks[i] = producer
+        .send({ topic: 'bench', partition: (sent + i) % options.partitions, value })
+        .then(() => {
+          latencies.push(performance.now() - t0);
+        });
+    }
+    await Promise.all(acks);
+    sent += n;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await producer.close();
+  latencies.sort((a, b) => a - b);
+  return {
+    recordsPerSec: options.records / seconds,
+    p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? Number.NaN,
+    p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? Number.NaN,
+    latenciesMs: latencies,
+    heapBytesPerPartition,
+  };
+}

@@ -1,0 +1,484 @@
+/**
+ * `pnpm bench broker`: how fast the memory broker validates and appends idempotent batches, what a
+ * producer-partition's state costs in memory, and how many records/s real clients push through its
+ * TCP server.
+ *
+ * - In-process: ready-made Produce requests (100 records per batch, valid CRC, sequences following
+ *   on per producer and partition) sent through `cluster.request` for 1, 100 and 10,000 producers
+ *   over 1 to 1,000 partitions; every answer is checked (NONE, nothing deduplicated). The batches
+ *   go round-robin over the producer-partitions, so where there are more of them than batches, the
+ *   run measures first writes (producer state being created). Each sample uses a fresh cluster.
+ * - Memory: heap growth per producer-partition after 5 batches each (Kafka keeps the last 5), minus
+ *   the same run with non-idempotent batches, which isolates the producer state from the log index.
+ * - TCP: the broker runs as its own process (the idem-broker CLI), so the client's CPU is not the
+ *   server's; kafkajs (idempotent, maxInFlightRequests 1) and librdkafka (enable.idempotence, if
+ *   @confluentinc/kafka-javascript is installed) produce to it. The server's CPU use over the run
+ *   shows whether it was the bottleneck (100% = one core saturated).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { encodeRecordBatch, type ProduceRequest, restampRecordBatch } from '@idem/codec';
+import { MemoryCluster } from '@idem/memory-broker';
+
+export interface BrokerSuiteOptions {
+  quick: boolean;
+  json: boolean;
+}
+
+export interface InProcessRow {
+  suite: 'broker';
+  kind: 'in-process';
+  producers: number;
+  partitions: number;
+  /** Producer-partitions that received batches in the run. */
+  pairsWritten: number;
+  /** Whether the logs kept the batch bytes (false: offsets only, `storeRecords: false`). */
+  keepRecords: boolean;
+  recordsPerBatch: number;
+  batches: number;
+  recordsPerSec: number;
+  batchesPerSec: number;
+}
+
+export interface MemoryRow {
+  suite: 'broker';
+  kind: 'memory';
+  pairs: number;
+  batchesPerPair: number;
+  /** Heap growth per producer-partition holding Kafka's 5 retained batches, log index included. */
+  bytesPerPair: number;
+  /** The same minus a run without producer ids: the producer state alone. */
+  producerStateBytesPerPair: number;
+}
+
+export interface TcpRow {
+  suite: 'broker';
+  kind: 'tcp';
+  client: 'kafkajs' | 'librdkafka';
+  records: number;
+  valueBytes: number;
+  recordsPerSec: number;
+  /** CPU the server process used over the run, in % of one core (null where /proc is unavailable). */
+  serverCpuPercent: number | null;
+}
+
+type Row = InProcessRow | MemoryRow | TcpRow;
+
+const RECORDS_PER_BATCH = 100;
+const PRODUCERS = [1, 100, 10_000];
+const PARTITIONS = [1, 10, 100, 1000];
+const TOPIC = 'bench';
+
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
+
+function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+export async function runBrokerSuite(options: BrokerSuiteOptions): Promise<void> {
+  const rows: Row[] = [];
+  const emit = (row: Row) => {
+    rows.push(row);
+    if (options.json) process.stdout.write(`${JSON.stringify(row)}\n`);
+  };
+  const batches = options.quick ? 5_000 : 40_000;
+  const samples = options.quick ? 2 : 5;
+  const template = encodeRecordBatch({
+    records: Array.from({ length: RECORDS_PER_BATCH }, (_, i) => ({
+      key: null,
+      value: Buffer.from(`v-${String(i).padStart(6, '0')}`),
+      timestamp: Date.now(),
+    })),
+    producerId: 0n,
+    producerEpoch: 0,
+    baseSequence: 0,
+  });
+
+  for (const producers of PRODUCERS) {
+    for (const partitions of options.quick ? [1, 1000] : PARTITIONS) {
+      for (const keepRecords of [true, false]) {
+        const row = await inProcess(template, producers, partitions, batches, samples, keepRecords);
+        progress(
+          `broker in-process ${producers} producer(s) x ${partitions} partition(s)${keepRecords ? '' : ', offsets only'}: ${fmt(row.recordsPerSec)} records/s`,
+        );
+        emit(row);
+      }
+    }
+  }
+
+  const memory = await measureMemory(options.quick ? 20_000 : 200_000);
+  progress(
+    `broker memory: ${memory.producerStateBytesPerPair} bytes of producer state per producer-partition`,
+  );
+  emit(memory);
+
+  const records = options.quick ? 20_000 : 200_000;
+  for (const client of ['kafkajs', 'librdkafka'] as const) {
+    const row = await tcp(client, records);
+    if (row === null) {
+      progress(`broker tcp ${client}: skipped (@confluentinc/kafka-javascript is not installed)`);
+      continue;
+    }
+    progress(
+      `broker tcp ${client}: ${fmt(row.recordsPerSec)} records/s, server CPU ${row.serverCpuPercent ?? '?'}%`,
+    );
+    emit(row);
+  }
+
+  if (!options.json) process.stdout.write(formatTable(rows));
+}
+
+// ---- in-process appends ----
+
+/**
+ * Ready-made requests: batch i goes to producer-partition i mod pairs (partition-major, so every
+ * partition is written even when there are more pairs than batches), with that pair's next sequence.
+ */
+function prepareRequests(
+  template: Buffer,
+  producers: number,
+  partitions: number,
+  batches: number,
+): { requests: ProduceRequest[]; pairsWritten: number } {
+  const pairs = producers * partitions;
+  const sent = new Uint32Array(Math.min(pairs, batches));
+  const requests: ProduceRequest[] = [];
+  for (let i = 0; i < batches; i++) {
+    // Each producer goes round-robin over every partition, producers taking turns.
+    const pair = i % pairs;
+    const partition = pair % partitions;
+    const producer = Math.floor(pair / partitions);
+    const slot = pair % sent.length;
+    const records = restampRecordBatch(
+      template,
+      {
+        producerId: 1000n + BigInt(producer),
+        producerEpoch: 0,
+        baseSequence: sent[slot]! * RECORDS_PER_BATCH,
+      },
+      { copy: true, verifyCrc: false },
+    );
+    sent[slot]!++;
+    requests.push(produceRequest(partition, records));
+  }
+  return { requests, pairsWritten: Math.min(pairs, batches) };
+}
+
+function produceRequest(partition: number, records: Buffer): ProduceRequest {
+  return {
+    transactionalId: null,
+    acks: -1,
+    timeoutMs: 30_000,
+    topicData: [
+      {
+        name: TOPIC,
+        topicId: '00000000-0000-0000-0000-000000000000',
+        partitionData: [{ index: partition, records }],
+      },
+    ],
+  };
+}
+
+function newCluster(partitions: number, storeRecords = true): MemoryCluster {
+  return new MemoryCluster({ brokers: 1, storeRecords, topics: { [TOPIC]: { partitions } } });
+}
+
+/** Sends every request on one connection and checks each answer; returns the elapsed ms. */
+async function appendAll(cluster: MemoryCluster, requests: readonly ProduceRequest[]): Promise<number> {
+  let failures = 0;
+  const check = (r: Awaited<ReturnType<MemoryCluster['request']>>) => {
+    const p = (r as { responses: { partitionResponses: { errorCode: number }[] }[] }).responses[0]!
+      .partitionResponses[0]!;
+    if (p.errorCode !== 0) failures++;
+  };
+  const start = performance.now();
+  // The cluster serves a request synchronously when its connection is idle; awaiting in chunks
+  // keeps the number of pending promises bounded.
+  for (let i = 0; i < requests.length; i += 1000) {
+    const pending: Promise<void>[] = [];
+    for (let j = i; j < Math.min(i + 1000, requests.length); j++) {
+      pending.push(cluster.request(1, 'bench', 'Produce', requests[j]!, 11).then(check));
+    }
+    await Promise.all(pending);
+  }
+  const elapsed = performance.now() - start;
+  if (failures > 0) throw new Error(`broker bench: ${failures} produce requests failed`);
+  return elapsed;
+}
+
+async function inProcess(
+  template: Buffer,
+  producers: number,
+  partitions: number,
+  batches: number,
+  samples: number,
+  keepRecords: boolean,
+): Promise<InProcessRow> {
+  const { requests, pairsWritten } = prepareRequests(template, producers, partitions, batches);
+  await appendAll(newCluster(partitions, keepRecords), requests.slice(0, Math.min(2000, requests.length))); // warm-up
+  const times: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const cluster = newCluster(partitions, keepRecords);
+    collectGarbage();
+    times.push(await appendAll(cluster, requests));
+  }
+  times.sort((a, b) => a - b);
+  const ms = times[Math.floor(times.length / 2)]!;
+  const batchesPerSec = (batches * 1000) / ms;
+  return {
+    suite: 'broker',
+    kind: 'in-process',
+    producers,
+    partitions,
+    pairsWritten,
+    keepRecords,
+    recordsPerBatch: RECORDS_PER_BATCH,
+    batches,
+    recordsPerSec: Math.round(batchesPerSec * RECORDS_PER_BATCH),
+    batchesPerSec: Math.round(batchesPerSec),
+  };
+}
+
+// ---- memory per producer-partition ----
+
+/**
+ * Heap growth per producer-partition after `batchesPerPair` one-record batches each (record bytes
+ * are not kept: `storeRecords: false`), with and without producer ids. Requests are made and sent
+ * in slices so that they are garbage by the time the heap is measured.
+ */
+async function measureMemory(pairs: number): Promise<MemoryRow> {
+  const batchesPerPair = 5;
+  const partitions = 1000;
+  const producers = Math.max(1, Math.floor(pairs / partitions));
+  const total = producers * partitions;
+  const record = { key: null, value: Buffer.from('v'), timestamp: Date.now() };
+  const template = encodeRecordBatch({
+    records: [record],
+    producerId: 0n,
+    producerEpoch: 0,
+    baseSequence: 0,
+  });
+  const plain = encodeRecordBatch({
+    records: [record],
+    producerId: -1n,
+    producerEpoch: -1,
+    baseSequence: -1,
+  });
+  const heapGrowth = async (idempotent: boolean): Promise<number> => {
+    const cluster = newCluster(partitions, false);
+    await settle();
+    const before = process.memoryUsage().heapUsed;
+    for (let round = 0; round < batchesPerPair; round++) {
+      for (let first = 0; first < total; first += 10_000) {
+        const pending: Promise<unknown>[] = [];
+        for (let pair = first; pair < Math.min(first + 10_000, total); pair++) {
+          const producer = pair % producers;
+          const partition = Math.floor(pair / producers);
+          const records = idempotent
+            ? restampRecordBatch(
+                template,
+                { producerId: 1000n + BigInt(producer), producerEpoch: 0, baseSequence: round },
+                { copy: true, verifyCrc: false },
+              )
+            : plain;
+          pending.push(cluster.request(1, 'bench', 'Produce', produceRequest(partition, records), 11));
+        }
+        await Promise.all(pending);
+      }
+    }
+    await settle();
+    const grown = process.memoryUsage().heapUsed - before;
+    if (cluster.readLog(TOPIC, 0).logEndOffset !== batchesPerPair * producers) {
+      throw new Error('broker bench: the memory run did not append every batch');
+    }
+    return grown / total;
+  };
+  const withState = await heapGrowth(true);
+  const logOnly = await heapGrowth(false);
+  return {
+    suite: 'broker',
+    kind: 'memory',
+    pairs: total,
+    batchesPerPair,
+    bytesPerPair: Math.round(withState),
+    producerStateBytesPerPair: Math.round(withState - logOnly),
+  };
+}
+
+/** Lets pending callbacks run, then collects garbage twice (weak structures need a second pass). */
+async function settle(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  collectGarbage();
+  collectGarbage();
+}
+
+// ---- real clients over TCP ----
+
+const requireHere = createRequire(import.meta.url);
+
+/** Starts the idem-broker CLI in its own process; resolves with its bootstrap servers. */
+async function startBrokerProcess(): Promise<{ child: ChildProcess; brokers: string[] }> {
+  const cli = join(dirname(requireHere.resolve('@idem/memory-broker/package.json')), 'dist', 'cli.js');
+  const child = spawn(process.execPath, [cli, '--port', '0', '--brokers', '3', '--partitions', '6'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`idem-broker exited with ${code} before listening`)));
+  });
+  return { child, brokers: line.split(',') };
+}
+
+/** utime + stime of a process in ms, from /proc (Linux); null elsewhere. */
+function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+async function tcp(client: 'kafkajs' | 'librdkafka', records: number): Promise<TcpRow | null> {
+  const produce = client === 'kafkajs' ? kafkajsProducer : await librdkafkaProducer();
+  if (produce === null) return null;
+  const valueBytes = 100;
+  const value = Buffer.alloc(valueBytes, 'x');
+  const { child, brokers } = await startBrokerProcess();
+  try {
+    const run = await produce(brokers);
+    await run.send(Math.min(2000, records), value); // connect, warm up, create the topic
+    const cpuBefore = cpuMs(child.pid!);
+    const start = performance.now();
+    await run.send(records, value);
+    const elapsed = performance.now() - start;
+    const cpuAfter = cpuMs(child.pid!);
+    await run.close();
+    return {
+      suite: 'broker',
+      kind: 'tcp',
+      client,
+      records,
+      valueBytes,
+      recordsPerSec: Math.round((records * 1000) / elapsed),
+      serverCpuPercent:
+        cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) * 100) / elapsed),
+    };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+interface ProducerRun {
+  send(records: number, value: Buffer): Promise<void>;
+  close(): Promise<void>;
+}
+
+type ProducerFactory = (brokers: string[]) => Promise<ProducerRun>;
+
+const kafkajsProducer: ProducerFactory = async (brokers) => {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const kafka = new Kafka({ clientId: 'idem-bench', brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+  await producer.connect();
+  return {
+    async send(count, value) {
+      for (let i = 0; i < count; i += 1000) {
+        const n = Math.min(1000, count - i);
+        await producer.send({
+          topic: TOPIC,
+          messages: Array.from({ length: n }, (_, j) => ({ key: String((i + j) % 64), value })),
+        });
+      }
+    },
+    close: () => producer.disconnect(),
+  };
+};
+
+async function librdkafkaProducer(): Promise<ProducerFactory | null> {
+  let module: typeof import('@confluentinc/kafka-javascript');
+  try {
+    // Loaded by a name only known at run time, so the bundler leaves the native addon alone.
+    const name = '@confluentinc/kafka-javascript';
+    module = requireHere(name) as typeof import('@confluentinc/kafka-javascript');
+  } catch {
+    return null;
+  }
+  const { KafkaJS } = module;
+  return async (brokers) => {
+    const kafka = new KafkaJS.Kafka({
+      kafkaJS: { clientId: 'idem-bench', brokers, logLevel: KafkaJS.logLevel.NOTHING },
+    });
+    const producer = kafka.producer({ 'enable.idempotence': true, 'linger.ms': 5 });
+    await producer.connect();
+    return {
+      async send(count, value) {
+        // Up to 16 sends of 1,000 in flight: librdkafka batches them itself.
+        const inFlight = new Set<Promise<unknown>>();
+        for (let i = 0; i < count; i += 1000) {
+          const n = Math.min(1000, count - i);
+          const p = producer.send({
+            topic: TOPIC,
+            messages: Array.from({ length: n }, (_, j) => ({ key: String((i + j) % 64), value })),
+          });
+          inFlight.add(p);
+          void p.finally(() => inFlight.delete(p));
+          if (inFlight.size >= 16) await Promise.race(inFlight);
+        }
+        await Promise.all(inFlight);
+      },
+      close: () => producer.disconnect(),
+    };
+  };
+}
+
+// ---- report ----
+
+const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
+
+function formatTable(rows: readonly Row[]): string {
+  const lines = ['In-process appends (100 records per batch, idempotence validated, every answer checked):'];
+  lines.push(
+    `  ${'producers'.padStart(9)} ${'partitions'.padStart(10)} ${'pairs written'.padStart(13)} ${'records/s'.padStart(12)} ${'batches/s'.padStart(10)} ${'offsets only'.padStart(13)}`,
+  );
+  for (const r of rows) {
+    if (r.kind !== 'in-process' || !r.keepRecords) continue;
+    const lean = rows.find(
+      (x): x is InProcessRow =>
+        x.kind === 'in-process' &&
+        !x.keepRecords &&
+        x.producers === r.producers &&
+        x.partitions === r.partitions,
+    );
+    lines.push(
+      `  ${String(r.producers).padStart(9)} ${String(r.partitions).padStart(10)} ${fmt(r.pairsWritten).padStart(13)} ${fmt(r.recordsPerSec).padStart(12)} ${fmt(r.batchesPerSec).padStart(10)} ${(lean ? fmt(lean.recordsPerSec) : '-').padStart(13)}`,
+    );
+  }
+  lines.push('  ("offsets only": storeRecords: false, the logs keep no batch bytes; records/s)');
+  for (const r of rows) {
+    if (r.kind !== 'memory') continue;
+    lines.push(
+      '',
+      `Memory per producer-partition (${fmt(r.pairs)} pairs, ${r.batchesPerPair} batches each):`,
+      `  ${r.producerStateBytesPerPair} bytes of producer state (${r.bytesPerPair} with the log's offset index)`,
+    );
+  }
+  lines.push('', 'TCP server (idem-broker in its own process, 3 brokers, 6 partitions, 100-byte values):');
+  for (const r of rows) {
+    if (r.kind !== 'tcp') continue;
+    lines.push(
+      `  ${r.client.padEnd(10)} ${fmt(r.recordsPerSec).padStart(10)} records/s   server CPU ${r.serverCpuPercent ?? '?'}% of a core`,
+    );
+  }
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,84 @@
+import { encodeOnlyRecordsPerSec } from '../core/encode-baseline.js';
+import { runCoreProducer } from '../core/run-producer.js';
+
+export interface CoreSuiteOptions {
+  readonly quick: boolean;
+  readonly json: boolean;
+}
+
+interface CoreRow {
+  suite: 'core';
+  partitions: number;
+  maxInFlight: number;
+  records: number;
+  valueBytes: number;
+  recordsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  heapBytesPerPartition: number;
+}
+
+/**
+ * The core producer on the in-process memory broker: records/s and send→ack latency for 100 B records,
+ * 1 to 10,000 partitions, 1 and 5 requests in flight; plus the codec's encode-only rate for the same
+ * records, which bounds what the core can reach (the core's own cost is the difference).
+ */
+export async function runCoreSuite(options: CoreSuiteOptions): Promise<void> {
+  const partitionCounts = options.quick ? [1, 100] : [1, 10, 100, 1000, 10000];
+  const inFlights = [1, 5];
+  const valueBytes = 100;
+  const rows: CoreRow[] = [];
+  for (const partitions of partitionCounts) {
+    for (const maxInFlight of inFlights) {
+      const records = Math.max(options.quick ? 50_000 : 300_000, partitions * 20);
+      progress(`core: ${partitions} partition(s), ${maxInFlight} in flight, ${records} records`);
+      const r = await runCoreProducer({ partitions, records, valueBytes, maxInFlight, window: 20_000 });
+      const row: CoreRow = {
+        suite: 'core',
+        partitions,
+        maxInFlight,
+        records,
+        valueBytes,
+        recordsPerSec: Math.round(r.recordsPerSec),
+        p50Ms: round(r.p50Ms),
+        p99Ms: round(r.p99Ms),
+        heapBytesPerPartition: Math.round(r.heapBytesPerPartition),
+      };
+      rows.push(row);
+      if (options.json) console.log(JSON.stringify(row));
+    }
+  }
+  progress('core: codec encode-only baseline');
+  const encodeOnly = Math.round(encodeOnlyRecordsPerSec(valueBytes, options.quick ? 1000 : 3000));
+  const best = rows.reduce((a, b) => (b.recordsPerSec > a.recordsPerSec ? b : a));
+  const summary = {
+    suite: 'core',
+    op: 'summary',
+    encodeOnlyRecordsPerSec: encodeOnly,
+    bestRecordsPerSec: best.recordsPerSec,
+    // Per-record time of the whole path (core + in-process broker + encode) over encode alone.
+    pathCostOverEncode: round(encodeOnly / best.recordsPerSec),
+  };
+  if (options.json) {
+    console.log(JSON.stringify(summary));
+    return;
+  }
+  console.log('\ncore producer on the in-process memory broker, 100 B records');
+  console.log('partitions  in-flight   records/s    p50 ms    p99 ms   heap B/partition');
+  for (const r of rows) {
+    console.log(
+      `${String(r.partitions).padStart(10)}  ${String(r.maxInFlight).padStart(9)}  ${String(r.recordsPerSec).padStart(10)}  ${r.p50Ms.toFixed(2).padStart(8)}  ${r.p99Ms.toFixed(2).padStart(8)}  ${String(r.heapBytesPerPartition).padStart(17)}`,
+    );
+  }
+  console.log(
+    `\ncodec encode alone: ${encodeOnly} records/s; best end-to-end ${best.recordsPerSec} records/s (${summary.pathCostOverEncode}× the encode cost per record)`,
+  );
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
