@@ -36,10 +36,10 @@ program
 program
   .command('throughput')
   .description(
-    'producer records/s and send→ack latency, 100 B records: idem-kafkajs vs kafkajs (idempotent and not)',
+    'producer records/s and send→ack latency, 100 B records: idem-kafkajs vs kafkajs (idempotent and not) vs librdkafka (idempotent)',
   )
   .option('--broker <kind>', 'kafka (KAFKA_BOOTSTRAP or tooling/kafka) or memory', 'kafka')
-  .option('--clients <list>', 'comma-separated clients', 'idem-kafkajs,kafkajs-idempotent,kafkajs')
+  .option('--clients <list>', 'comma-separated clients', 'idem-kafkajs,kafkajs-idempotent,kafkajs,librdkafka')
   .option('--quick', 'short rounds (for CI smoke runs)', false)
   .option('--json', 'one JSON object per result line on stdout', false)
   .action(async (opts: { broker: string; clients: string; quick: boolean; json: boolean }) => {

@@ -1,4 +1,6 @@
+import { MemoryCluster } from '@idem/memory-broker';
 import { describe, expect, it } from 'vitest';
+import { createProducer } from '../src/index.js';
 import { value } from './support/harness.js';
 import { createMemoryHarness } from './support/memory-harness.js';
 
@@ -18,5 +20,17 @@ describe('core on the memory broker', () => {
       Array.from({ length: 15 }, (_, i) => BigInt(i)),
     );
     expect(h.values('t', 0)).toEqual(Array.from({ length: 15 }, (_, i) => `v${2 * i}`));
+  });
+
+  it('createProducer runs on the wall clock when none is given (the README example)', async () => {
+    const cluster = new MemoryCluster({ brokers: 3, topics: { orders: { partitions: 6 } } });
+    const producer = createProducer({ transport: cluster.connect() });
+    const before = BigInt(Date.now());
+    const meta = await producer.send({ topic: 'orders', key: 'customer-42', value: 'paid' });
+    expect(meta.offset).toBe(0n);
+    expect(meta.timestamp >= before).toBe(true);
+    await producer.close();
+    expect(producer.state.status).toBe('closed');
+    expect(cluster.readLog('orders', meta.partition).logEndOffset).toBe(1);
   });
 });

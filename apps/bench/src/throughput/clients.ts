@@ -1,8 +1,15 @@
 // The producers the throughput suite compares, each behind the same tiny interface: send one record, resolve on ack.
+import { createRequire } from 'node:module';
 import { idempotentProducer } from '@idem/kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
 
-export const CLIENT_NAMES = ['idem-kafkajs', 'kafkajs-idempotent', 'kafkajs', 'confluent'] as const;
+export const CLIENT_NAMES = [
+  'idem-kafkajs',
+  'kafkajs-idempotent',
+  'kafkajs',
+  'librdkafka',
+  'confluent',
+] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
 export interface BenchClient {
@@ -44,9 +51,55 @@ export function createBenchClient(name: ClientName, bootstrap: string): BenchCli
         disconnect: () => producer.disconnect(),
       };
     }
+    case 'librdkafka':
+      return librdkafkaClient(bootstrap);
     case 'confluent':
-      return '@idem/confluent has no producer yet';
+      return '@idem/confluent has no producer yet (use librdkafka for librdkafka itself)';
   }
+}
+
+/** The subset of @confluentinc/kafka-javascript's KafkaJS-style API the bench drives. */
+interface ConfluentModule {
+  KafkaJS: {
+    Kafka: new (
+      config: object,
+    ) => {
+      producer(config: object): {
+        connect(): Promise<void>;
+        send(record: { topic: string; messages: { value: Buffer }[] }): Promise<unknown>;
+        disconnect(): Promise<void>;
+      };
+    };
+    logLevel: { NOTHING: number };
+  };
+}
+
+/**
+ * librdkafka's own idempotent producer (enable.idempotence=true, its defaults otherwise) through
+ * @confluentinc/kafka-javascript, an optional dependency: it compiles from source at install.
+ */
+function librdkafkaClient(bootstrap: string): BenchClient | string {
+  let confluent: ConfluentModule;
+  try {
+    confluent = createRequire(import.meta.url)('@confluentinc/kafka-javascript') as ConfluentModule;
+  } catch (error) {
+    return `@confluentinc/kafka-javascript did not load (${(error as Error).message.split('\n')[0]})`;
+  }
+  const kafka = new confluent.KafkaJS.Kafka({
+    kafkaJS: {
+      clientId: 'bench-librdkafka',
+      brokers: [bootstrap],
+      logLevel: confluent.KafkaJS.logLevel.NOTHING,
+    },
+  });
+  // linger.ms 5 as idem's default, so both batch alike; librdkafka's own default is also 5.
+  const producer = kafka.producer({ 'enable.idempotence': true, 'linger.ms': 5 });
+  return {
+    name: 'librdkafka',
+    connect: () => producer.connect(),
+    send: (topic, value, count) => producer.send({ topic, messages: messages(value, count) }),
+    disconnect: () => producer.disconnect(),
+  };
 }
 
 const cache = new Map<number, { value: Buffer }[]>();

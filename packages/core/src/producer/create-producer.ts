@@ -1,12 +1,17 @@
 import { ProducerEngine, type ProducerEngineOptions } from '../engine/producer-engine.js';
+import { systemClock } from '../ports/system-clock.js';
+import type { Clock } from '../ports/transport.js';
 import type { Producer } from './contract.js';
 
-export type CreateProducerOptions = Omit<ProducerEngineOptions, 'codec' | 'firstSequence'>;
+export type CreateProducerOptions = Omit<ProducerEngineOptions, 'codec' | 'firstSequence' | 'clock'> & {
+  /** Time and timers; default the wall clock. Simulations pass a virtual one. */
+  readonly clock?: Clock;
+};
 
 /**
  * The core's own producer over any Transport. Options are validated here: a value that conflicts with
  * idempotence throws a ConfigError before anything connects.
  */
 export function createProducer(options: CreateProducerOptions): Producer {
-  return new ProducerEngine(options);
+  return new ProducerEngine({ ...options, clock: options.clock ?? systemClock });
 }
