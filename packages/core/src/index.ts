@@ -7,6 +7,7 @@ export {
   resolveProducerConfig,
 } from './config/index.js';
 export type { BatchCodec } from './engine/batch-codec.js';
+export { recordBatchCodecFor } from './engine/record-batch-codec.js';
 export { ProducerEngine, type ProducerEngineOptions } from './engine/producer-engine.js';
 export * from './errors/index.js';
 export { keyedPartition, murmur2 } from './partitioner/murmur2.js';

@@ -177,7 +177,10 @@ describe('produce validation, in Kafka order (reference §1.2)', () => {
 
   it('INVALID_TXN_STATE (not supported) for a transactional batch with an id, recorded as an event', async () => {
     const s = setup();
-    const request = { ...produceRequest('t', 0, makeBatch({ transactional: true })), transactionalId: 'tx-1' };
+    const request = {
+      ...produceRequest('t', 0, makeBatch({ transactional: true })),
+      transactionalId: 'tx-1',
+    };
     const response = await s.client.produce(s.cluster.leaderOf('t', 0), request);
     const r = response.responses[0]!.partitionResponses[0]!;
     expect(r.errorCode).toBe(E.INVALID_TXN_STATE);

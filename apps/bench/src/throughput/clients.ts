@@ -29,6 +29,7 @@ export function createBenchClient(name: ClientName, bootstrap: string): BenchCli
   switch (name) {
     case 'idem-kafkajs': {
       const producer = idempotentProducer(kafkaOf(bootstrap, 'bench-idem'));
+      const messages = messageLists();
       return {
         name,
         connect: () => producer.connect(),
@@ -44,6 +45,7 @@ export function createBenchClient(name: ClientName, bootstrap: string): BenchCli
         name === 'kafkajs-idempotent'
           ? kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
           : kafka.producer();
+      const messages = messageLists();
       return {
         name,
         connect: () => producer.connect(),
@@ -94,6 +96,7 @@ function librdkafkaClient(bootstrap: string): BenchClient | string {
   });
   // linger.ms 5 as idem's default, so both batch alike; librdkafka's own default is also 5.
   const producer = kafka.producer({ 'enable.idempotence': true, 'linger.ms': 5 });
+  const messages = messageLists();
   return {
     name: 'librdkafka',
     connect: () => producer.connect(),
@@ -102,12 +105,18 @@ function librdkafkaClient(bootstrap: string): BenchClient | string {
   };
 }
 
-const cache = new Map<number, { value: Buffer }[]>();
-function messages(value: Buffer, count: number): { value: Buffer }[] {
-  let list = cache.get(count);
-  if (list === undefined || list[0]?.value !== value) {
-    list = Array.from({ length: count }, () => ({ value }));
-    cache.set(count, list);
-  }
-  return list;
+/**
+ * Reused message lists, one cache per client: building them outside the timed loop keeps allocation out of the
+ * comparison, and no client sees another's lists (the confluent client writes fields into the objects it sends).
+ */
+function messageLists(): (value: Buffer, count: number) => { value: Buffer }[] {
+  const cache = new Map<number, { value: Buffer }[]>();
+  return (value, count) => {
+    let list = cache.get(count);
+    if (list === undefined || list[0]?.value !== value) {
+      list = Array.from({ length: count }, () => ({ value }));
+      cache.set(count, list);
+    }
+    return list;
+  };
 }

@@ -26,7 +26,7 @@ function resolveBatch(ctx: EngineContext, batch: ProducerBatch): void {
       topic,
       partition,
       offset: batch.baseOffset < 0n ? -1n : batch.baseOffset + BigInt(i),
-      timestamp: logAppend ? batch.logAppendTime : record.timestamp,
+      timestamp: logAppend ? batch.logAppendTime : BigInt(record.timestamp),
     });
   }
   ctx.releaseBytes(bytes);

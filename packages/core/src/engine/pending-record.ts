@@ -13,7 +13,8 @@ export interface PendingRecord {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers: readonly EncodedHeader[];
-  readonly timestamp: bigint;
+  /** CreateTime in ms: a number while it is a safe integer, a bigint beyond. */
+  readonly timestamp: number | bigint;
   /** Upper bound of the record's encoded size, counted against batchSize and bufferMemory. */
   readonly sizeBytes: number;
   readonly call: SendCall;

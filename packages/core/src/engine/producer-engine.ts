@@ -30,7 +30,7 @@ import { type PartitionEntry, partitionKey } from './partition-state.js';
 import type { PendingRecord } from './pending-record.js';
 import { ProducerIdManager } from './producer-id-manager.js';
 import { recordBatchCodec } from './record-batch-codec.js';
-import { normalizeRecord } from './record-input.js';
+import { toPendingRecord } from './record-input.js';
 import { RecordPlacement } from './record-placement.js';
 import { RequestDispatcher } from './request-dispatcher.js';
 import { SendCall } from './send-call.js';
@@ -158,24 +158,21 @@ export class ProducerEngine implements Producer {
       let bytes = 0;
       try {
         for (let i = 0; i < list.length; i++) {
-          const normalized = normalizeRecord(list[i]!, now, isArray ? `records[${i}]` : 'record');
-          if (
-            normalized.sizeBytes > this.config.maxRequestSize ||
-            normalized.sizeBytes > this.config.bufferMemory
-          ) {
+          const record = toPendingRecord(list[i]!, call, i, isArray, now);
+          if (record.sizeBytes > this.config.maxRequestSize || record.sizeBytes > this.config.bufferMemory) {
             throw new InvalidRecordError(
               isArray ? `records[${i}]` : 'record',
-              `about ${normalized.sizeBytes} bytes, more than maxRequestSize (${this.config.maxRequestSize}) or bufferMemory`,
+              `about ${record.sizeBytes} bytes, more than maxRequestSize (${this.config.maxRequestSize}) or bufferMemory`,
             );
           }
-          bytes += normalized.sizeBytes;
-          records.push({ ...normalized, call, index: i, sentAt: now });
+          bytes += record.sizeBytes;
+          records.push(record);
         }
       } catch (error) {
         return reject(error);
       }
       if (records.length === 0) return;
-      this.track(call);
+      call.trackIn(this.unsettled);
       this.placement.enqueue(records, bytes, now);
       this.placement.pump(now);
       this.wake();
@@ -340,11 +337,6 @@ export class ProducerEngine implements Producer {
   private hasWork(): boolean {
     for (const entry of this.placement.active) if (entry.queue.length > 0) return true;
     return false;
-  }
-
-  private track(call: SendCall): void {
-    this.unsettled.add(call);
-    call.onSettled(() => this.unsettled.delete(call));
   }
 
   // ---------------------------------------------------------------- metadata events

@@ -16,6 +16,8 @@ import { type BacklogEntry, SendBacklog } from './send-backlog.js';
  */
 export class RecordPlacement {
   readonly partitions = new Map<string, PartitionEntry>();
+  /** The same entries indexed by topic, then partition: the per-record lookup builds no key string. */
+  private readonly byTopic = new Map<string, PartitionEntry[]>();
   /** Partitions with anything queued or unfinished; the only ones the sender loop looks at. */
   readonly active = new Set<PartitionEntry>();
   bufferedBytes = 0;
@@ -115,13 +117,18 @@ export class RecordPlacement {
   }
 
   private entry(topic: string, partition: number, metadata: TopicMetadata): PartitionEntry {
-    const key = partitionKey(topic, partition);
-    let entry = this.partitions.get(key);
+    let entries = this.byTopic.get(topic);
+    if (entries === undefined) {
+      entries = [];
+      this.byTopic.set(topic, entries);
+    }
+    let entry = entries[partition];
     if (entry === undefined) {
       entry = new PartitionEntry(topic, partition);
       entry.leader = metadata.leaders[partition] ?? -1;
       entry.leaderEpoch = metadata.leaderEpochs[partition] ?? -1;
-      this.partitions.set(key, entry);
+      this.partitions.set(partitionKey(topic, partition), entry);
+      entries[partition] = entry;
     }
     return entry;
   }

@@ -1,6 +1,6 @@
 // The drop-in producer: kafkajs's producer surface over idem's core. `kafka.producer(opts)` becomes
 // `idempotentProducer(kafka, opts)`; sends, results and events keep kafkajs's shapes.
-import { type Producer, ProducerEngine, type ProducerRecord } from '@idem/core';
+import { type Producer, ProducerEngine, type ProducerRecord, recordBatchCodecFor } from '@idem/core';
 import type {
   Kafka,
   Logger,
@@ -9,7 +9,6 @@ import type {
   RecordMetadata,
 } from 'kafkajs';
 import { createKafkajsTransport, type KafkajsTransport } from '../transport/index.js';
-import { compressingCodec } from './compressing-codec.js';
 import {
   Instrumentation,
   type InstrumentationListener,
@@ -154,7 +153,9 @@ export class IdempotentKafkajsProducer {
       ...this.options.producer,
       transport: this.logStartOffsets.observe(transport),
       clock: realClock,
-      ...(this.options.compression === 'none' ? {} : { codec: compressingCodec(this.options.compression) }),
+      ...(this.options.compression === 'none'
+        ? {}
+        : { codec: recordBatchCodecFor(this.options.compression) }),
     });
     const stopListening = engine.on('request', (event) => {
       if (this.instrumentation.wantsRequests()) this.instrumentation.request(event);
