@@ -1,4 +1,4 @@
-import { incrementSequence, KafkaErrorCode } from '@idem/codec';
+import { incrementSequence, KafkaErrorCode, kafkaErrorByCode } from '@idem/codec';
 import { SequenceConflictError } from '../errors/send-errors.js';
 import { dataLoss, retryLater, strictFatal } from './batch-outcomes.js';
 import { rejectBatch } from './completion.js';
@@ -50,23 +50,12 @@ export function onOutOfOrder(ctx: EngineContext, batch: ProducerBatch, logStartO
 
   // The head batch is out of sequence: the broker lost data or state we had (truncation), or retention
   // removed it all (o11: not a loss).
-  retryLater(ctx, batch, false, 'OUT_OF_ORDER_SEQUENCE_NUMBER at the head: renumbering under a new epoch');
-  if (entry.lastAckedOffset < logStartOffset) {
-    requestBump(ctx, entry);
-    return;
-  }
-  dataLoss(
-    ctx,
-    entry,
-    'sequenceGap',
-    KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
-    `the broker does not have sequence ${batch.baseSequence} as the next one after ${entry.lastAckedSequence}`,
-  );
-  if (ctx.config.strict) {
-    strictFatal(ctx, batch, 'the broker lost part of the partition’s sequence');
-    return;
-  }
-  requestBump(ctx, entry);
+  renumberHead(ctx, batch, logStartOffset, {
+    reason: 'sequenceGap',
+    kafkaCode: KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    detail: `the broker does not have sequence ${batch.baseSequence} as the next one after ${batch.partition.lastAckedSequence}`,
+    strictDetail: 'the broker lost part of the partition’s sequence',
+  });
 }
 
 /**
@@ -116,7 +105,6 @@ function conflict(ctx: EngineContext, batch: ProducerBatch, kafkaCode: number): 
 }
 
 export function onUnknownProducerId(ctx: EngineContext, batch: ProducerBatch, logStartOffset: bigint): void {
-  const entry = batch.partition;
   if (acceptedLater(batch)) {
     conflict(ctx, batch, KafkaErrorCode.UNKNOWN_PRODUCER_ID);
     return;
@@ -129,21 +117,47 @@ export function onUnknownProducerId(ctx: EngineContext, batch: ProducerBatch, lo
     retryLater(ctx, batch, false, 'UNKNOWN_PRODUCER_ID behind an earlier retry');
     return;
   }
-  retryLater(ctx, batch, false, 'UNKNOWN_PRODUCER_ID: renumbering under a new epoch');
-  // Everything we wrote is below the log start: retention removed it together with our state; nothing lost.
+  // Everything we wrote may be below the log start: retention removed it together with our state; nothing lost.
+  renumberHead(ctx, batch, logStartOffset, {
+    reason: 'unknownProducerId',
+    kafkaCode: KafkaErrorCode.UNKNOWN_PRODUCER_ID,
+    detail: `the broker forgot this producer while acknowledged data (up to offset ${batch.partition.lastAckedOffset}) is above its log start ${logStartOffset}`,
+    strictDetail: 'the broker lost this producer’s state',
+  });
+}
+
+interface HeadLoss {
+  readonly reason: 'sequenceGap' | 'unknownProducerId';
+  readonly kafkaCode: number;
+  readonly detail: string;
+  readonly strictDetail: string;
+}
+
+/**
+ * The head batch was refused because the broker's state no longer follows ours. It goes back to be renumbered
+ * under a new epoch; unless everything we had acknowledged is below the log start (retention, o11), the broker
+ * lost data we had, which is reported (`dataLoss`) or, in strict mode, fatal.
+ */
+function renumberHead(
+  ctx: EngineContext,
+  batch: ProducerBatch,
+  logStartOffset: bigint,
+  loss: HeadLoss,
+): void {
+  const entry = batch.partition;
+  retryLater(
+    ctx,
+    batch,
+    false,
+    `${kafkaErrorByCode(loss.kafkaCode).name} at the head: renumbering under a new epoch`,
+  );
   if (entry.lastAckedOffset < logStartOffset) {
     requestBump(ctx, entry);
     return;
   }
-  dataLoss(
-    ctx,
-    entry,
-    'unknownProducerId',
-    KafkaErrorCode.UNKNOWN_PRODUCER_ID,
-    `the broker forgot this producer while acknowledged data (up to offset ${entry.lastAckedOffset}) is above its log start ${logStartOffset}`,
-  );
+  dataLoss(ctx, entry, loss.reason, loss.kafkaCode, loss.detail);
   if (ctx.config.strict) {
-    strictFatal(ctx, batch, 'the broker lost this producer’s state');
+    strictFatal(ctx, batch, loss.strictDetail);
     return;
   }
   requestBump(ctx, entry);
