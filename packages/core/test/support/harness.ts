@@ -5,10 +5,8 @@ import type { ProducerEventName, ProducerEvents } from '../../src/producer/contr
 import { FakeCluster, type FakeClusterOptions } from './fake-cluster.js';
 import { testCodec } from './test-codec.js';
 
-export interface Harness {
-  scheduler: SeededScheduler;
-  cluster: FakeCluster;
-  producer: ProducerEngine;
+/** What every harness offers on top of its producer: recorded events and the virtual clock's driver. */
+export interface Driven {
   events: { [E in ProducerEventName]?: ProducerEvents[E][] };
   /** Runs the virtual clock until `promise` settles; throws if it cannot (deadlock or time limit). */
   settle<T>(promise: Promise<T>, maxTimeMs?: number): Promise<PromiseSettledResult<T>>;
@@ -16,22 +14,15 @@ export interface Harness {
   runUntil(until: () => boolean, maxTimeMs?: number): Promise<void>;
 }
 
-export function createHarness(
-  cluster: Omit<FakeClusterOptions, 'clock'>,
-  options: Omit<ProducerEngineOptions, 'transport' | 'clock'> = {},
-  seed = 1,
-  wrapTransport: (transport: Transport) => Transport = (t) => t,
-): Harness {
-  const scheduler = new SeededScheduler(seed);
-  const fake = new FakeCluster({ ...cluster, clock: scheduler.clock });
-  const producer = new ProducerEngine({
-    transport: wrapTransport(fake.transport()),
-    clock: scheduler.clock,
-    random: scheduler.random.fork(),
-    codec: testCodec,
-    ...options,
-  });
-  const events: Harness['events'] = {};
+export interface Harness extends Driven {
+  scheduler: SeededScheduler;
+  cluster: FakeCluster;
+  producer: ProducerEngine;
+}
+
+/** Records the producer's events and runs `scheduler`'s virtual clock for it. */
+export function drive(scheduler: SeededScheduler, producer: ProducerEngine): Driven {
+  const events: Driven['events'] = {};
   for (const name of ['dataLoss', 'epochBump', 'producerId', 'retry', 'lateAck', 'error'] as const) {
     producer.on(name, (payload) => {
       const list = (events[name] ?? []) as unknown[];
@@ -60,7 +51,25 @@ export function createHarness(
     await runUntil(() => outcome !== undefined, maxTimeMs);
     return outcome!;
   };
-  return { scheduler, cluster: fake, producer, events, settle, runUntil };
+  return { events, settle, runUntil };
+}
+
+export function createHarness(
+  cluster: Omit<FakeClusterOptions, 'clock'>,
+  options: Omit<ProducerEngineOptions, 'transport' | 'clock'> = {},
+  seed = 1,
+  wrapTransport: (transport: Transport) => Transport = (t) => t,
+): Harness {
+  const scheduler = new SeededScheduler(seed);
+  const fake = new FakeCluster({ ...cluster, clock: scheduler.clock });
+  const producer = new ProducerEngine({
+    transport: wrapTransport(fake.transport()),
+    clock: scheduler.clock,
+    random: scheduler.random.fork(),
+    codec: testCodec,
+    ...options,
+  });
+  return { scheduler, cluster: fake, producer, ...drive(scheduler, producer) };
 }
 
 export function value<T>(result: PromiseSettledResult<T>): T {

@@ -3,7 +3,7 @@ import { MemoryCluster, type MemoryClusterOptions } from '@idem/memory-broker';
 import { SeededScheduler } from '@idem/testkit';
 import { ProducerEngine, type ProducerEngineOptions } from '../../src/engine/producer-engine.js';
 import type { Transport } from '../../src/ports/transport.js';
-import type { ProducerEventName, ProducerEvents } from '../../src/producer/contract.js';
+import { type Driven, drive } from './harness.js';
 
 /** One batch of a Produce request as the client sent it. */
 export interface SentBatch {
@@ -74,18 +74,15 @@ export function readRecords(cluster: MemoryCluster, topic: string, partition: nu
   return out;
 }
 
-export interface MemoryHarness {
+export interface MemoryHarness extends Driven {
   scheduler: SeededScheduler;
   cluster: MemoryCluster;
   producer: ProducerEngine;
-  events: { [E in ProducerEventName]?: ProducerEvents[E][] };
   /** Every Produce request the producer sent. */
   requests: { node: number; batches: SentBatch[] }[];
   /** Every batch the producer sent, in order. */
   sent(): SentBatch[];
   values(topic: string, partition: number): (string | null)[];
-  settle<T>(promise: Promise<T>, maxTimeMs?: number): Promise<PromiseSettledResult<T>>;
-  runUntil(until: () => boolean, maxTimeMs?: number): Promise<void>;
 }
 
 /** A producer on the in-process memory broker, both on one seeded virtual clock. */
@@ -103,44 +100,13 @@ export function createMemoryHarness(
     random: scheduler.random.fork(),
     ...options,
   });
-  const events: MemoryHarness['events'] = {};
-  for (const name of ['dataLoss', 'epochBump', 'producerId', 'retry', 'lateAck', 'error'] as const) {
-    producer.on(name, (payload) => {
-      const list = (events[name] ?? []) as unknown[];
-      list.push(payload);
-      (events as Record<string, unknown[]>)[name] = list;
-    });
-  }
-  const runUntil = async (until: () => boolean, maxTimeMs = 600_000) => {
-    const result = await scheduler.run(until, { maxTimeMs });
-    if (!result.completed) {
-      throw new Error(
-        `did not finish: ${result.deadlocked ? 'deadlock (nothing scheduled)' : 'time limit'} at +${result.timeMs}`,
-      );
-    }
-  };
-  const settle = async <T>(promise: Promise<T>, maxTimeMs?: number) => {
-    let outcome: PromiseSettledResult<T> | undefined;
-    promise.then(
-      (value) => {
-        outcome = { status: 'fulfilled', value };
-      },
-      (reason: unknown) => {
-        outcome = { status: 'rejected', reason };
-      },
-    );
-    await runUntil(() => outcome !== undefined, maxTimeMs);
-    return outcome!;
-  };
   return {
     scheduler,
     cluster: memory,
     producer,
-    events,
+    ...drive(scheduler, producer),
     requests,
     sent: () => requests.flatMap((r) => r.batches),
     values: (topic, partition) => readRecords(memory, topic, partition).map((r) => r.value),
-    settle,
-    runUntil,
   };
 }
