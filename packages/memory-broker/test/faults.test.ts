@@ -166,6 +166,26 @@ describe('fault injection', () => {
     });
   });
 
+  it('a reset connection stays dead: a request written to its id afterwards is refused, never served', async () => {
+    // A client learns of a reset only when its pending request rejects; what it writes before then must not
+    // reach the broker on a silently reopened connection (two live connections would reorder its batches).
+    const s = setup();
+    const produceOn = (connectionId: string, baseSequence: number) =>
+      s.cluster.request(1, connectionId, 'Produce', produceRequest('t', 0, makeBatch({ baseSequence })), 11);
+    s.cluster.faults.delayResponses({ api: 'Produce' }, { ms: 10, count: 1 });
+    const first = produceOn('c-1', 0);
+    expect(s.cluster.faults.resetConnections({ nodeId: 1, connectionId: 'c-1' })).toBe(1);
+    const late = produceOn('c-1', 1);
+    await expect(first).rejects.toMatchObject({ code: 'ECONNRESET' });
+    await expect(late).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(logShape(s).end).toBe(1); // first was appended before the reset; late never reached the log
+    const fresh = await produceOn('c-2', 1);
+    expect(fresh?.responses[0]?.partitionResponses[0]).toMatchObject({
+      errorCode: KafkaErrorCode.NONE,
+      baseOffset: 1n,
+    });
+  });
+
   it('records leader moves and restarts in the event log', () => {
     const s = setup({ brokers: 2 });
     s.cluster.faults.moveLeader('t', 0);

@@ -291,6 +291,7 @@ export class MemoryCluster implements ConnectionHost {
   forget(connection: BrokerConnection): void {
     const broker = this.model.broker(connection.nodeId);
     if (broker?.connections.get(connection.id) === connection) broker.connections.delete(connection.id);
+    broker?.closedConnections.add(connection.id);
   }
 
   // ---- internals ----
@@ -305,6 +306,10 @@ export class MemoryCluster implements ConnectionHost {
     }
     if (!broker.up) {
       envelope.reject(connectionRefused(nodeId));
+      return;
+    }
+    if (broker.closedConnections.has(connectionId)) {
+      envelope.reject(connectionReset(nodeId, connectionId, 'written to a connection that was reset'));
       return;
     }
     const connection = this.connectionOf(broker, connectionId);
