@@ -204,6 +204,11 @@ export class MemoryCluster implements ConnectionHost {
     );
   }
 
+  /** Whether connection `connectionId` to broker `nodeId` was reset or closed; it never serves again. */
+  isConnectionClosed(nodeId: number, connectionId: string | number): boolean {
+    return this.model.broker(nodeId)?.closedConnections.has(String(connectionId)) ?? false;
+  }
+
   /** The client side closed connection `connectionId` (e.g. its socket closed): requests in flight on it are dropped. */
   closeConnection(nodeId: number, connectionId: string | number): void {
     this.resetConnections({ nodeId, connectionId: String(connectionId) }, 'closed by client', false);

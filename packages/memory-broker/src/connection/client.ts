@@ -40,6 +40,8 @@ export interface ClientHost {
   ): Promise<ResponseOf<A> | null>;
   handleFrame(nodeId: number, connectionId: string, frame: Uint8Array): Promise<Buffer | null>;
   closeConnection(nodeId: number, connectionId: string): void;
+  /** Whether the broker closed or reset this connection (a TCP client sees the socket close). */
+  isConnectionClosed(nodeId: number, connectionId: string): boolean;
 }
 
 const DEFAULT_VERSIONS: Readonly<Record<ProducerApi, number>> = {
@@ -155,6 +157,9 @@ export class MemoryClient {
   ): Promise<ResponseOf<A> | null> {
     if (this.closed) throw clientClosed(nodeId);
     let connectionId = this.connectionIds.get(nodeId);
+    // A connection the broker reset is gone, as a socket's close event tells a TCP client: open a new one.
+    if (connectionId !== undefined && this.host.isConnectionClosed(nodeId, connectionId))
+      connectionId = undefined;
     if (connectionId === undefined) {
       connectionId = `client-${this.clientNumber}/node-${nodeId}/${++this.generation}`;
       this.connectionIds.set(nodeId, connectionId);
