@@ -4,7 +4,7 @@ import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 export function kafkaOf(bootstrap: string, extra: Partial<KafkaConfig> = {}): Kafka {
   return new Kafka({
     clientId: 'idem-kafkajs-test',
-    brokers: [bootstrap],
+    brokers: bootstrap.split(','), // one address or a comma-separated list
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3_000,
     requestTimeout: 15_000,
