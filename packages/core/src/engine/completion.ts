@@ -19,15 +19,24 @@ function resolveBatch(ctx: EngineContext, batch: ProducerBatch): void {
   const logAppend = batch.logAppendTime >= 0n;
   let bytes = 0;
   const now = ctx.clock.now();
+  // One bigint per record for its offset; timestamps shared by neighbouring records share one bigint.
+  let offset = batch.baseOffset;
+  let lastTs: number | bigint = Number.NaN;
+  let lastTsBig = 0n;
   for (let i = 0; i < batch.records.length; i++) {
     const record = batch.records[i]!;
     bytes += record.sizeBytes;
+    if (record.timestamp !== lastTs) {
+      lastTs = record.timestamp;
+      lastTsBig = BigInt(lastTs);
+    }
     record.call.succeed(record.index, {
       topic,
       partition,
-      offset: batch.baseOffset < 0n ? -1n : batch.baseOffset + BigInt(i),
-      timestamp: logAppend ? batch.logAppendTime : BigInt(record.timestamp),
+      offset: offset < 0n ? -1n : offset,
+      timestamp: logAppend ? batch.logAppendTime : lastTsBig,
     });
+    if (offset >= 0n) offset += 1n;
   }
   ctx.releaseBytes(bytes);
   if (ctx.events.has('ack')) {

@@ -31,6 +31,7 @@ import type { PendingRecord } from './pending-record.js';
 import { ProducerIdManager } from './producer-id-manager.js';
 import { recordBatchCodec } from './record-batch-codec.js';
 import { toPendingRecord } from './record-input.js';
+import { UnsettledCalls } from './unsettled-calls.js';
 import { RecordPlacement } from './record-placement.js';
 import { RequestDispatcher } from './request-dispatcher.js';
 import { SendCall } from './send-call.js';
@@ -70,7 +71,7 @@ export class ProducerEngine implements Producer {
   private readonly ctx: EngineContext;
   private readonly wakeTimer: WakeTimer;
   private readonly placement: RecordPlacement;
-  private readonly unsettled = new Set<SendCall>();
+  private readonly unsettled = new UnsettledCalls();
   private flushing = 0;
   private runQueued = false;
   private lastBumpAt = Number.NEGATIVE_INFINITY;
@@ -172,7 +173,7 @@ export class ProducerEngine implements Producer {
         return reject(error);
       }
       if (records.length === 0) return;
-      call.trackIn(this.unsettled);
+      this.unsettled.add(call);
       this.placement.enqueue(records, bytes, now);
       this.placement.pump(now);
       this.wake();
@@ -180,7 +181,7 @@ export class ProducerEngine implements Producer {
   }
 
   async flush(): Promise<void> {
-    const pending = [...this.unsettled];
+    const pending = this.unsettled.list();
     if (pending.length === 0) return;
     this.flushing++;
     this.wake();
@@ -393,7 +394,7 @@ export class ProducerEngine implements Producer {
   private async closeNow(timeoutMs: number | undefined): Promise<void> {
     this.flushing++;
     this.wake();
-    const pending = [...this.unsettled].map((call) => call.whenSettled());
+    const pending = this.unsettled.list().map((call) => call.whenSettled());
     let timer: unknown = null;
     const timedOut =
       timeoutMs === undefined

@@ -12,8 +12,6 @@ export class SendCall {
   private failures = 0;
   settled = false;
   private listeners: (() => void)[] | null = null;
-  /** The producer's set of unsettled calls; the call leaves it when it settles (no closure per send). */
-  private tracker: Set<SendCall> | null = null;
 
   constructor(
     count: number,
@@ -39,13 +37,6 @@ export class SendCall {
     if (--this.remaining === 0) this.finish();
   }
 
-  /** Keeps the call in `set` until it settles. */
-  trackIn(set: Set<SendCall>): void {
-    if (this.settled) return;
-    this.tracker = set;
-    set.add(this);
-  }
-
   /** Runs `fn` once the call has settled (at once if it already has). */
   onSettled(fn: () => void): void {
     if (this.settled) {
@@ -62,8 +53,6 @@ export class SendCall {
 
   private finish(): void {
     this.settled = true;
-    this.tracker?.delete(this);
-    this.tracker = null;
     const listeners = this.listeners;
     this.listeners = null;
     if (listeners !== null) for (const fn of listeners) fn();
