@@ -186,6 +186,24 @@ describe('fault injection', () => {
     });
   });
 
+  it('remembers the most recent 10,000 closed connection ids per broker, so a long-lived server stays bounded', async () => {
+    const s = setup();
+    const metadata = {
+      topics: [],
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    };
+    for (let i = 0; i <= 10_000; i++) {
+      await s.cluster.request(1, `gone-${i}`, 'Metadata', metadata);
+      s.cluster.closeConnection(1, `gone-${i}`);
+    }
+    expect(s.cluster.isConnectionClosed(1, 'gone-0')).toBe(false);
+    expect(s.cluster.isConnectionClosed(1, 'gone-1')).toBe(true);
+    expect(s.cluster.isConnectionClosed(1, 'gone-10000')).toBe(true);
+    expect(s.cluster.isConnectionClosed(1, 'never-opened')).toBe(false);
+  });
+
   it('records leader moves and restarts in the event log', () => {
     const s = setup({ brokers: 2 });
     s.cluster.faults.moveLeader('t', 0);

@@ -206,7 +206,7 @@ export class MemoryCluster implements ConnectionHost {
 
   /** Whether connection `connectionId` to broker `nodeId` was reset or closed; it never serves again. */
   isConnectionClosed(nodeId: number, connectionId: string | number): boolean {
-    return this.model.broker(nodeId)?.closedConnections.has(String(connectionId)) ?? false;
+    return this.model.broker(nodeId)?.isClosed(String(connectionId)) ?? false;
   }
 
   /** The client side closed connection `connectionId` (e.g. its socket closed): requests in flight on it are dropped. */
@@ -296,7 +296,7 @@ export class MemoryCluster implements ConnectionHost {
   forget(connection: BrokerConnection): void {
     const broker = this.model.broker(connection.nodeId);
     if (broker?.connections.get(connection.id) === connection) broker.connections.delete(connection.id);
-    broker?.closedConnections.add(connection.id);
+    broker?.markClosed(connection.id);
   }
 
   // ---- internals ----
@@ -313,7 +313,7 @@ export class MemoryCluster implements ConnectionHost {
       envelope.reject(connectionRefused(nodeId));
       return;
     }
-    if (broker.closedConnections.has(connectionId)) {
+    if (broker.isClosed(connectionId)) {
       envelope.reject(connectionReset(nodeId, connectionId, 'written to a connection that was reset'));
       return;
     }
