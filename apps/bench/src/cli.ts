@@ -2,9 +2,9 @@
 import { Command } from 'commander';
 import { runBrokerSuite } from './suites/broker.js';
 import { runCodecSuite } from './suites/codec.js';
+import { runComparisonSuite } from './suites/comparison.js';
 import { runCoreSuite } from './suites/core.js';
 import { runDemo } from './suites/demo.js';
-import { runComparisonSuite } from './suites/comparison.js';
 import { runThroughputSuite } from './suites/throughput.js';
 
 const program = new Command('idem-bench')

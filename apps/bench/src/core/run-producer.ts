@@ -1,5 +1,6 @@
 import { createProducer, type Producer, type ProducerOptions, systemClock as realClock } from '@idem/core';
 import { MemoryCluster } from '@idem/memory-broker';
+import { percentile } from '../percentile.js';
 
 export interface ProducerRunOptions {
   readonly partitions: number;
@@ -79,8 +80,8 @@ export async function runCoreProducer(options: ProducerRunOptions): Promise<Prod
   latencies.sort((a, b) => a - b);
   return {
     recordsPerSec: sent / seconds,
-    p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? Number.NaN,
-    p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? Number.NaN,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
     latenciesMs: latencies,
     heapBytesPerPartition,
   };

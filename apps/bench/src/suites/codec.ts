@@ -1,9 +1,9 @@
 import { COMPRESSION_NAMES } from '@idem/codec';
-import { IMPLEMENTATIONS, type Implementation, type PreparedCase } from '../codec/implementations.js';
 import { crcRows } from '../codec/crc.js';
+import { IMPLEMENTATIONS, type Implementation, type PreparedCase } from '../codec/implementations.js';
 import { formatCodecTable } from '../codec/report.js';
-import { makeRecords } from '../codec/workload.js';
 import type { CodecRow } from '../codec/rows.js';
+import { makeRecords } from '../codec/workload.js';
 import { type MeasureOptions, measureInterleaved } from '../measure.js';
 
 export interface CodecSuiteOptions {

@@ -3,9 +3,10 @@
 // that load changes on the machine spread over all of them.
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { percentile } from '../percentile.js';
 import { openBroker } from '../throughput/broker.js';
 import { type BenchClient, CLIENT_NAMES, type ClientName, createBenchClient } from '../throughput/clients.js';
-import { formatThroughputTable, percentile, type ThroughputRow } from '../throughput/report.js';
+import { formatThroughputTable, type ThroughputRow } from '../throughput/report.js';
 
 export interface ThroughputSuiteOptions {
   broker: 'kafka' | 'memory';

@@ -12,11 +12,6 @@ export interface ThroughputRow {
   idemRatio?: number;
 }
 
-export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
 export function formatThroughputTable(rows: readonly ThroughputRow[], notes: readonly string[]): string {
   const lines = [
     `${'client'.padEnd(20)} ${'msgs/send'.padStart(9)} ${'records/s'.padStart(12)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)}  idem-kafkajs is`,
