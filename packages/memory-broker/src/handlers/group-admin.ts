@@ -10,9 +10,8 @@ import { KafkaErrorCode } from '@idem/codec';
 import { consumerStateOf } from './consumer-state.js';
 import type { HandlerContext } from './context.js';
 import { isCoordinator } from './groups/coordinator-node.js';
+import { NO_AUTHORIZED_OPERATIONS } from './metadata.js';
 
-/** Kafka's "authorized operations not requested" value. */
-const NO_AUTHORIZED_OPERATIONS = -2147483648;
 /** Every group here uses the classic rebalance protocol, which KIP-848 names "classic". */
 const GROUP_TYPE = 'classic';
 

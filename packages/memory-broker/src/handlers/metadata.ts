@@ -17,7 +17,7 @@ import type { HandlerContext } from './context.js';
 
 export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 /** Kafka's "authorized operations not requested" value. */
-const NO_AUTHORIZED_OPERATIONS = -2147483648;
+export const NO_AUTHORIZED_OPERATIONS = -2147483648;
 
 export function handleMetadata(ctx: HandlerContext, request: MetadataRequest): MetadataResponse {
   const { cluster } = ctx;
