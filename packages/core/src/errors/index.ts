@@ -4,6 +4,7 @@ export { IdemError, type IdemErrorOptions, isIdemError } from './idem-error.js';
 export {
   BatchSendError,
   BrokerRejectedError,
+  ConnectionFailedError,
   DeliveryTimeoutError,
   InvalidRecordError,
   ProducerClosedError,

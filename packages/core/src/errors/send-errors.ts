@@ -112,3 +112,26 @@ export class BatchSendError extends IdemError {
     this.errors = errors;
   }
 }
+
+/**
+ * A connection failed in a way no retry can fix: the broker refused our credentials (SASL), our principal may not
+ * connect, or TLS failed. Nothing was sent. Fix the configuration named in the message and create a new producer.
+ */
+export class ConnectionFailedError extends IdemError {
+  /** What failed: 'authentication', 'authorization' or 'tls'. */
+  readonly reason: 'authentication' | 'authorization' | 'tls';
+
+  constructor(reason: 'authentication' | 'authorization' | 'tls', detail: string) {
+    const fix =
+      reason === 'authentication'
+        ? 'check the SASL mechanism, user name and password'
+        : reason === 'authorization'
+          ? 'grant this principal access on the broker'
+          : 'check the TLS certificates and the broker address';
+    super('ERR_CONNECTION_FAILED', `Connection refused by ${reason} failure (${fix}): ${detail}`, {
+      retriable: false,
+      possiblyPersisted: false,
+    });
+    this.reason = reason;
+  }
+}

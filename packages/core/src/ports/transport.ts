@@ -44,6 +44,30 @@ export interface NotSentError {
   readonly notSent: true;
 }
 
+/**
+ * Why a connection can never succeed by retrying: the broker refused our credentials (SASL), our principal is not
+ * allowed to connect, or the TLS handshake failed. docs/design.md §"Connection errors no retry can fix".
+ */
+export type FatalConnectionCause = 'authentication' | 'authorization' | 'tls';
+
+/**
+ * The shape of a transport rejection that no retry can fix. The request was not sent (`notSent: true`); the core
+ * fails the affected sends at once with a typed, non-retriable ConnectionRefusedError naming the cause, instead of
+ * retrying until a timeout hides it. A structural shape, so transports need not depend on @idem/core.
+ */
+export interface FatalConnectionError {
+  readonly notSent: true;
+  readonly fatalConnection: FatalConnectionCause;
+  readonly message: string;
+}
+
+/** The cause, when a transport rejection is a connection error that no retry can fix; otherwise null. */
+export function fatalConnectionCause(error: unknown): FatalConnectionCause | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const cause = (error as { fatalConnection?: unknown }).fatalConnection;
+  return cause === 'authentication' || cause === 'authorization' || cause === 'tls' ? cause : null;
+}
+
 /** Whether a rejection from `Transport.produce` proves the request never left this process. */
 export function isNotSent(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as Partial<NotSentError>).notSent === true;
