@@ -19,8 +19,12 @@ describe('resolveProducerConfig', () => {
     expect(config.retries).toBe(Number.POSITIVE_INFINITY);
     expect(config.maxInFlightRequestsPerConnection).toBe(5);
     expect(config.deliveryTimeoutMs).toBeGreaterThanOrEqual(config.lingerMs + config.requestTimeoutMs);
-    expect(config.boundedDelivery).toBe(false);
     expect(config.strict).toBe(false);
+  });
+
+  it('refuses boundedDelivery: false, since delivery is always bounded by deliveryTimeoutMs', () => {
+    expect(() => resolveProducerConfig({ boundedDelivery: false as never })).toThrow(/deliveryTimeoutMs/);
+    expect(() => resolveProducerConfig({ boundedDelivery: true })).not.toThrow();
   });
 
   it.each([

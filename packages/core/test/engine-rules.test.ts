@@ -279,27 +279,35 @@ describe('retries', () => {
     expect(h.cluster.produceLog).toHaveLength(3);
   });
 
-  it('never fails a possibly-persisted batch for running out of retries by default (I7)', async () => {
+  it('holds a possibly-persisted batch that ran out of retries until a later ack proves it written', async () => {
     const h = createHarness(
       { topics: { t: { partitions: 1 } } },
-      { lingerMs: 0, retries: 1, retryBackoffMs: 1 },
+      { lingerMs: 0, retries: 1, retryBackoffMs: 1, batchSize: 80 },
     );
+    value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'w' })));
+    // a (sequence 1) is appended but answered REQUEST_TIMED_OUT twice: out of retries, it may be in the log.
+    // b, pipelined right behind it, is acknowledged: the broker takes only the next sequence, so a is in.
     h.cluster.errorRules.push({
       topic: 't',
       partition: 0,
       code: REQUEST_TIMED_OUT,
-      times: 4,
+      times: 2,
+      sequence: 1,
       afterAppend: true,
     });
-    const result = value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' })));
-    expect(result.offset).toBe(0n);
-    expect(h.cluster.values('t', 0)).toEqual(['a']);
+    const a = h.producer.send({ topic: 't', partition: 0, value: 'a' });
+    const b = h.producer.send({ topic: 't', partition: 0, value: 'b' });
+    const [ra, rb] = value(await h.settle(Promise.all([a, b])));
+    expect(ra.offset).toBe(-1n);
+    expect(rb.offset).toBe(2n);
+    expect(h.cluster.values('t', 0)).toEqual(['w', 'a', 'b']);
+    expect(h.events.epochBump ?? []).toHaveLength(0);
   });
 
-  it('fails it as possibly persisted in bounded mode', async () => {
+  it('reports it as possibly persisted when no later batch can settle it', async () => {
     const h = createHarness(
       { topics: { t: { partitions: 1 } } },
-      { lingerMs: 0, retries: 1, retryBackoffMs: 1, boundedDelivery: true },
+      { lingerMs: 0, retries: 1, retryBackoffMs: 1 },
     );
     h.cluster.errorRules.push({
       topic: 't',

@@ -204,23 +204,28 @@ describe('§b.3 fault → required outcome', () => {
     expect(result.offset).toBe(-1n);
   });
 
-  it('delivery timeout with unknown outcome: default keeps retrying and never reports it failed (I7)', async () => {
+  it('delivery timeout with unknown outcome: settles possibly persisted at the deadline, never later', async () => {
     const h = createHarness(
       { topics: { t: { partitions: 1 } } },
       { lingerMs: 0, requestTimeoutMs: 1000, deliveryTimeoutMs: 2000 },
     );
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' })));
+    const sentAt = h.scheduler.clock.now();
     for (let i = 0; i < 6; i++) h.cluster.produceFaults.push({ fault: 'hangAfterAppend' });
-    const result = value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'b' })));
-    expect(result.offset).toBe(1n);
-    expect(h.scheduler.clock.now() - 1_700_000_000_000).toBeGreaterThan(2000);
+    const failed = reason(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'b' })));
+    expect(failed).toBeInstanceOf(DeliveryTimeoutError);
+    expect(failed).toMatchObject({ possiblyPersisted: true });
+    expect(h.scheduler.clock.now() - sentAt).toBeLessThanOrEqual(2000);
     expect(h.cluster.values('t', 0)).toEqual(['a', 'b']);
+    // flush and close settle too.
+    expect((await h.settle(h.producer.flush())).status).toBe('fulfilled');
+    expect((await h.settle(h.producer.close())).status).toBe('fulfilled');
   });
 
   it('bounded delivery: possiblyPersisted failure, then a late-ack event once the broker confirms the write', async () => {
     const h = createHarness(
       { topics: { t: { partitions: 1 } } },
-      { lingerMs: 0, requestTimeoutMs: 1000, deliveryTimeoutMs: 1500, boundedDelivery: true, batchSize: 80 },
+      { lingerMs: 0, requestTimeoutMs: 1000, deliveryTimeoutMs: 1500, batchSize: 80 },
     );
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' })));
     // b is appended but its answer is lost; its retry hangs past the delivery timeout. c, sent right behind b,
@@ -242,7 +247,7 @@ describe('§b.3 fault → required outcome', () => {
   it('bounded delivery when the batch was never written: the next batch proves it and the partition moves on', async () => {
     const h = createHarness(
       { topics: { t: { partitions: 1 } } },
-      { lingerMs: 0, requestTimeoutMs: 1000, deliveryTimeoutMs: 1500, boundedDelivery: true },
+      { lingerMs: 0, requestTimeoutMs: 1000, deliveryTimeoutMs: 1500 },
     );
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' })));
     h.cluster.produceFaults.push({ fault: 'hang' });

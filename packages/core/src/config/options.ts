@@ -13,7 +13,7 @@ export interface ProducerOptions {
   readonly retries?: number;
   /** Produce requests outstanding per broker connection, and batches in flight per partition. Default 5, at most 5. */
   readonly maxInFlightRequestsPerConnection?: number;
-  /** Upper bound on send → acknowledgement for records never sent. Default 120000; ≥ lingerMs + requestTimeoutMs. */
+  /** Upper bound on send → settled, for every record. Default 120000; ≥ lingerMs + requestTimeoutMs. */
   readonly deliveryTimeoutMs?: number;
   /** Time to wait for a produce response before dropping the connection. Default 30000. */
   readonly requestTimeoutMs?: number;
@@ -34,11 +34,11 @@ export interface ProducerOptions {
   /** Metadata older than this is refreshed before use. Default 300000. */
   readonly metadataMaxAgeMs?: number;
   /**
-   * Opt-in bounded delivery: a batch whose outcome is unknown fails after `deliveryTimeoutMs` with
-   * `possiblyPersisted: true`. Default false: it is retried with the same identity until the broker answers, so
-   * nothing that may be in the log is ever reported failed.
+   * Delivery is always bounded: after `deliveryTimeoutMs` every send settles, a batch whose outcome is unknown
+   * with `possiblyPersisted: true` (docs/design.md §"Bounded delivery"). `true` is accepted for compatibility with
+   * earlier versions; `false` (retry a possibly-written batch for ever) is refused with a ConfigError.
    */
-  readonly boundedDelivery?: boolean;
+  readonly boundedDelivery?: true;
   /**
    * Strict (gapless) mode, like librdkafka's enable.gapless.guarantee: any event that could leave a gap in a
    * partition (a lost sequence, a rejected batch between accepted ones) is fatal. Default false: a `dataLoss`

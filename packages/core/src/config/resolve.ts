@@ -21,7 +21,6 @@ export interface ProducerConfig {
   readonly retryBackoffMs: number;
   readonly retryBackoffMaxMs: number;
   readonly metadataMaxAgeMs: number;
-  readonly boundedDelivery: boolean;
   readonly strict: boolean;
   readonly producerIdExpirationMs: number;
 }
@@ -42,7 +41,6 @@ export const PRODUCER_DEFAULTS: ProducerConfig = Object.freeze({
   retryBackoffMs: 100,
   retryBackoffMaxMs: 1_000,
   metadataMaxAgeMs: 300_000,
-  boundedDelivery: false,
   strict: false,
   producerIdExpirationMs: 86_400_000,
 });
@@ -121,6 +119,15 @@ export function resolveProducerConfig(options: ProducerOptions = {}): ProducerCo
     throw new ConfigError('bufferMemory', bufferMemory, `≥ maxRequestSize (${maxRequestSize})`);
   }
 
+  const bounded = (options as { boundedDelivery?: unknown }).boundedDelivery;
+  if (bounded !== undefined && bounded !== true) {
+    throw new ConfigError(
+      'boundedDelivery',
+      bounded,
+      'true or unset: delivery is always bounded by deliveryTimeoutMs (raise deliveryTimeoutMs to wait longer)',
+    );
+  }
+
   const clientId = options.clientId ?? PRODUCER_DEFAULTS.clientId;
   if (typeof clientId !== 'string') throw new ConfigError('clientId', clientId, 'a string');
 
@@ -140,7 +147,6 @@ export function resolveProducerConfig(options: ProducerOptions = {}): ProducerCo
     retryBackoffMs,
     retryBackoffMaxMs: Math.max(retryBackoffMaxMs, retryBackoffMs),
     metadataMaxAgeMs: int('metadataMaxAgeMs', 0),
-    boundedDelivery: bool(options, 'boundedDelivery'),
     strict: bool(options, 'strict'),
     producerIdExpirationMs: int('producerIdExpirationMs', 1),
   });
@@ -152,7 +158,7 @@ function resolveAcks(value: ProducerOptions['acks']): -1 | 0 | 1 {
   throw new ConfigError('acks', value, "one of -1, 'all', 0, 1");
 }
 
-function bool(options: ProducerOptions, key: 'idempotent' | 'boundedDelivery' | 'strict'): boolean {
+function bool(options: ProducerOptions, key: 'idempotent' | 'strict'): boolean {
   const value = options[key];
   if (value === undefined) return PRODUCER_DEFAULTS[key];
   if (typeof value !== 'boolean') throw new ConfigError(key, value, 'a boolean');

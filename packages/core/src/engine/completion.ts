@@ -1,54 +1,8 @@
 import { lastSequence } from '@idem/codec';
-import type { IdemError } from '../errors/idem-error.js';
+import { reportUnknown, settleWritten } from './batch-fate.js';
 import { type EngineContext, requestBump } from './engine-context.js';
 import type { PartitionEntry, ProducerBatch } from './partition-state.js';
-
-/** Fails every record of `batch` with `error` (each send call decides when its own promise settles). */
-export function rejectBatch(ctx: EngineContext, batch: ProducerBatch, error: IdemError): void {
-  batch.failure = error;
-  let bytes = 0;
-  for (const record of batch.records) {
-    bytes += record.sizeBytes;
-    record.call.fail(record.index, error);
-  }
-  ctx.releaseBytes(bytes);
-}
-
-function resolveBatch(ctx: EngineContext, batch: ProducerBatch): void {
-  const { topic, partition } = batch.partition;
-  const logAppend = batch.logAppendTime >= 0n;
-  let bytes = 0;
-  const now = ctx.clock.now();
-  // One bigint per record for its offset; timestamps shared by neighbouring records share one bigint.
-  let offset = batch.baseOffset;
-  let lastTs: number | bigint = Number.NaN;
-  let lastTsBig = 0n;
-  for (let i = 0; i < batch.records.length; i++) {
-    const record = batch.records[i]!;
-    bytes += record.sizeBytes;
-    if (record.timestamp !== lastTs) {
-      lastTs = record.timestamp;
-      lastTsBig = BigInt(lastTs);
-    }
-    record.call.succeed(record.index, {
-      topic,
-      partition,
-      offset: offset < 0n ? -1n : offset,
-      timestamp: logAppend ? batch.logAppendTime : lastTsBig,
-    });
-    if (offset >= 0n) offset += 1n;
-  }
-  ctx.releaseBytes(bytes);
-  if (ctx.events.has('ack')) {
-    ctx.events.emit('ack', {
-      topic,
-      partition,
-      records: batch.records.length,
-      baseOffset: batch.baseOffset,
-      latencyMs: now - (batch.records[0]?.sentAt ?? now),
-    });
-  }
-}
+import { resolveBatch } from './settle-records.js';
 
 /** Moves the partition's acknowledged position past `batch` (called in sequence order only). */
 function recordAck(entry: PartitionEntry, batch: ProducerBatch): void {
@@ -74,6 +28,14 @@ export function advance(ctx: EngineContext, entry: PartitionEntry): void {
       resolveBatch(ctx, head);
     } else if (head.status === 'lateAcked' || head.status === 'conflict') {
       if (head.status === 'lateAcked') recordAck(entry, head);
+    } else if (head.status === 'unknownFate') {
+      // Held (docs/design.md §"The unknown-fate rule"): a later batch of this identity will settle it — its ack
+      // proves this one written, its OUT_OF_ORDER proves it not. With none left to ask, it is reported as possibly
+      // persisted and handled like any batch given up with an unknown outcome (the next branch, on the next pass).
+      if (laterAcked(inflight, removed + 1)) settleWritten(head);
+      else if (laterLive(inflight, removed + 1) && !entry.bumpRequested) break;
+      else reportUnknown(ctx, head);
+      continue;
     } else if (head.status === 'deadNotWritten') {
       if (head.onWire) break;
       if (!laterAcked(inflight, removed + 1)) requestBump(ctx, entry);

@@ -1,7 +1,7 @@
 import { incrementSequence, NO_SEQUENCE } from '@idem/codec';
 import { InvalidRecordError } from '../errors/send-errors.js';
 import type { Accumulator } from './accumulator.js';
-import { rejectBatch } from './completion.js';
+import { rejectBatch } from './settle-records.js';
 import type { EngineContext } from './engine-context.js';
 import type { PartitionEntry, ProducerBatch } from './partition-state.js';
 
@@ -52,8 +52,14 @@ export function nextBatch(
     return batch === null ? later(now) : { batch, retry: false };
   }
 
-  // A batch given up with unknown outcome is unresolved until a later answer settles it (c.7).
-  if (entry.inflight.some((b) => b.status === 'deadUnknown' || b.status === 'deadNotWritten')) return NOTHING;
+  // A batch of unknown fate is unresolved until a later answer settles it: no new sequences meanwhile, so the
+  // partition's next epoch bump (if one is needed) renumbers only what is certainly not in the log.
+  if (
+    entry.inflight.some(
+      (b) => b.status === 'deadUnknown' || b.status === 'deadNotWritten' || b.status === 'unknownFate',
+    )
+  )
+    return NOTHING;
 
   const current = ctx.ids.identity;
   if (entry.identity.generation !== current.generation) {

@@ -1,6 +1,7 @@
 import { DeliveryTimeoutError } from '../errors/send-errors.js';
-import { failNotWritten, giveUpUnknown } from './batch-outcomes.js';
-import { advance, rejectBatch } from './completion.js';
+import { failNotWritten, giveUpUnknown, reportUnknown } from './batch-fate.js';
+import { advance } from './completion.js';
+import { rejectBatch } from './settle-records.js';
 import type { EngineContext } from './engine-context.js';
 import type { PartitionEntry } from './partition-state.js';
 
@@ -33,22 +34,23 @@ export function expireBatches(ctx: EngineContext, entry: PartitionEntry, now: nu
 
   let changed = false;
   for (const batch of entry.inflight) {
-    if (batch.status !== 'live') continue;
+    if (batch.status !== 'live' && batch.status !== 'unknownFate') continue;
     const deadline = batch.createdAt + timeout;
     if (deadline > now) {
       next = Math.min(next, deadline);
       continue;
     }
-    const unknown = batch.possiblyPersisted || batch.onWire;
     const where = `${entry.topic}-${entry.partition} sequence ${batch.baseSequence}`;
-    if (!unknown) {
+    changed = true;
+    if (batch.status === 'unknownFate') {
+      reportUnknown(ctx, batch, new DeliveryTimeoutError(timeout, true, `${where}: outcome unknown`));
+    } else if (!batch.possiblyPersisted && !batch.onWire) {
       failNotWritten(ctx, batch, new DeliveryTimeoutError(timeout, false, `${where} was never written`));
-      changed = true;
-    } else if (ctx.config.boundedDelivery) {
+    } else {
+      // Bounded for every batch: it settles as possibly persisted, keeps its identity, is never resent, and a
+      // later answer (its own attempt still out, or a later batch) may still prove it written (lateAck).
       giveUpUnknown(ctx, batch, new DeliveryTimeoutError(timeout, true, `${where}: outcome unknown`));
-      changed = true;
     }
-    // Otherwise: keep retrying the same identity (I7); nothing that may be in the log is reported failed.
   }
   if (changed) advance(ctx, entry);
   return next;

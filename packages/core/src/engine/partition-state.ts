@@ -78,6 +78,10 @@ export function partitionKey(topic: string, partition: number): string {
  * - 'live': not yet acknowledged; sent (`onWire`) or waiting to be resent.
  * - 'acked': acknowledged, but an earlier batch of the partition is not complete yet (I6: completions run in
  *   sequence order).
+ * - 'unknownFate': it may be in the log, and its retry was refused by a check the broker makes before its duplicate
+ *   check (MESSAGE_TOO_LARGE, INVALID_RECORD, …), so the refusal says nothing about the first attempt. Never resent,
+ *   renumbered or split; the caller's promise stays pending until a later answer settles the fate
+ *   (docs/design.md §"The unknown-fate rule").
  * - 'deadNotWritten': already failed to the user; the broker certainly did not append it. Leaves a gap in the
  *   sequence that an epoch bump must close once everything before it is complete.
  * - 'deadUnknown': already failed to the user with possiblyPersisted (bounded delivery); whether it was written
@@ -88,6 +92,7 @@ export function partitionKey(topic: string, partition: number): string {
 export type BatchStatus =
   | 'queued'
   | 'live'
+  | 'unknownFate'
   | 'acked'
   | 'deadNotWritten'
   | 'deadUnknown'
@@ -113,6 +118,8 @@ export class ProducerBatch {
   attempts = 0;
   /** Retriable failures counted against `retries`. */
   retriableFailures = 0;
+  /** Every retry so far, counted or not: the backoff grows with it, so no answer can make a batch spin. */
+  retryCount = 0;
   /** Some attempt under the current identity had an unknown outcome: the broker may hold the batch. */
   possiblyPersisted = false;
   /** Renumbered by an epoch bump. */
@@ -127,6 +134,8 @@ export class ProducerBatch {
   /** Filled when acknowledged. */
   baseOffset = -1n;
   logAppendTime = -1n;
+  /** For an 'unknownFate' batch: the error it is reported with once its fate is settled. */
+  refusal: ((possiblyPersisted: boolean) => IdemError) | null = null;
   /** The error the records were failed with, for dead batches. */
   failure: IdemError | null = null;
 

@@ -3,12 +3,19 @@ import type { ProducerOptions } from '../config/options.js';
 import { type ProducerConfig, resolveProducerConfig } from '../config/resolve.js';
 import type { AuthorizationError, FatalProducerError } from '../errors/fatal-errors.js';
 import type { IdemError } from '../errors/idem-error.js';
-import { BrokerRejectedError, InvalidRecordError, ProducerClosedError } from '../errors/send-errors.js';
+import { ConfigError } from '../errors/config-error.js';
+import {
+  BrokerRejectedError,
+  FlushTimeoutError,
+  InvalidRecordError,
+  ProducerClosedError,
+} from '../errors/send-errors.js';
 import { StickyPartitioner } from '../partitioner/sticky-partitioner.js';
 import { defaultRandom } from '../ports/default-random.js';
 import type { Clock, Random, Transport } from '../ports/transport.js';
 import type {
   CloseOptions,
+  FlushOptions,
   Producer,
   ProducerEventName,
   ProducerListener,
@@ -180,14 +187,30 @@ export class ProducerEngine implements Producer {
     });
   }
 
-  async flush(): Promise<void> {
+  async flush(options: FlushOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs;
+    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
+      throw new ConfigError('flush timeoutMs', timeoutMs, 'a finite number of milliseconds ≥ 0');
+    }
     const pending = this.unsettled.list();
     if (pending.length === 0) return;
     this.flushing++;
     this.wake();
+    let timer: unknown = null;
     try {
-      await Promise.all(pending.map((call) => call.whenSettled()));
+      const all = Promise.all(pending.map((call) => call.whenSettled()));
+      if (timeoutMs === undefined) {
+        await all;
+        return;
+      }
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = this.clock.setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      if ((await Promise.race([all, timedOut])) === 'timeout') {
+        throw new FlushTimeoutError(timeoutMs, pending.filter((call) => !call.settled).length);
+      }
     } finally {
+      if (timer !== null) this.clock.clearTimeout(timer);
       this.flushing--;
     }
   }

@@ -2,12 +2,13 @@ import type { ProduceResponsePartitionProduceResponse } from '@idem/codec';
 import { KafkaErrorCode, kafkaErrorByCode } from '@idem/codec';
 import { FatalProducerError } from '../errors/fatal-errors.js';
 import { BrokerRejectedError } from '../errors/send-errors.js';
-import { failNotWritten, retryLater } from './batch-outcomes.js';
+import { retryLater } from './batch-outcomes.js';
 import { split } from './batch-split.js';
 import { advance, emitLateAck } from './completion.js';
 import type { EngineContext } from './engine-context.js';
 import type { PartitionEntry, ProducerBatch } from './partition-state.js';
 import { onOutOfOrder, onUnknownProducerId } from './sequence-errors.js';
+import { refuse, settleWritten } from './batch-fate.js';
 
 /** Errors that say "ask metadata who leads now" without burning a retry (librdkafka's REFRESH, incr_retry = 0). */
 function isLeadershipError(code: number): boolean {
@@ -68,14 +69,8 @@ export function handlePartitionResponse(
       );
       break;
     case KafkaErrorCode.INVALID_PRODUCER_EPOCH: {
-      // Impossible while one epoch at a time holds per partition (I3): report the breach, fail the batch,
-      // close the gap with a bump.
-      const error = new BrokerRejectedError(
-        code,
-        'INVALID_PRODUCER_EPOCH',
-        batch.possiblyPersisted,
-        response.errorMessage,
-      );
+      // Impossible while one epoch at a time holds per partition (I3): report the breach, refuse the batch
+      // (held if an earlier attempt may be in the log), close the gap with a bump.
       ctx.events.emit('error', {
         error: new FatalProducerError(
           'invariant',
@@ -86,7 +81,11 @@ export function handlePartitionResponse(
         ),
         fatal: false,
       });
-      failNotWritten(ctx, batch, error);
+      refuse(
+        ctx,
+        batch,
+        (pp) => new BrokerRejectedError(code, 'INVALID_PRODUCER_EPOCH', pp, response.errorMessage),
+      );
       break;
     }
     default:
@@ -119,10 +118,11 @@ function acknowledge(
   batch.baseOffset = baseOffset;
   batch.logAppendTime = logAppendTime;
   noteOk(ctx, batch.partition);
-  // An ack proves every batch given up before it (bounded delivery) was written: contiguity.
+  // An ack proves every earlier batch of this identity was written: the broker takes only the next sequence.
   for (const earlier of batch.partition.inflight) {
     if (earlier === batch) break;
-    if (earlier.status === 'deadUnknown' && !earlier.onWire) {
+    if (earlier.status === 'unknownFate') settleWritten(earlier);
+    else if (earlier.status === 'deadUnknown' && !earlier.onWire) {
       earlier.status = 'lateAcked';
       emitLateAck(ctx, earlier, -1n);
     }
@@ -143,7 +143,8 @@ function onOtherError(
   const code = response.errorCode;
   const info = kafkaErrorByCode(code);
 
-  if (code === KafkaErrorCode.MESSAGE_TOO_LARGE && batch.recordCount > 1) {
+  // Splitting gives the records new (sequence, count) identities: only for a batch certainly not in the log.
+  if (code === KafkaErrorCode.MESSAGE_TOO_LARGE && batch.recordCount > 1 && !batch.possiblyPersisted) {
     split(ctx, batch);
     return;
   }
@@ -168,9 +169,5 @@ function onOtherError(
     retryLater(ctx, batch, true, info.name);
     return;
   }
-  failNotWritten(
-    ctx,
-    batch,
-    new BrokerRejectedError(code, info.name, batch.possiblyPersisted, response.errorMessage),
-  );
+  refuse(ctx, batch, (pp) => new BrokerRejectedError(code, info.name, pp, response.errorMessage));
 }

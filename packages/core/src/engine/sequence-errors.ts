@@ -1,10 +1,11 @@
 import { incrementSequence, KafkaErrorCode, kafkaErrorByCode } from '@idem/codec';
 import { SequenceConflictError } from '../errors/send-errors.js';
-import { dataLoss, retryLater, strictFatal } from './batch-outcomes.js';
-import { rejectBatch } from './completion.js';
+import { settleNotWritten, strictFatal } from './batch-fate.js';
+import { dataLoss, retryLater } from './batch-outcomes.js';
 import { firstLive } from './drain.js';
 import { type EngineContext, requestBump } from './engine-context.js';
 import type { ProducerBatch } from './partition-state.js';
+import { rejectBatch } from './settle-records.js';
 
 /**
  * OUT_OF_ORDER_SEQUENCE_NUMBER (45) and UNKNOWN_PRODUCER_ID (59): the rows of reference §c.5 that decide between
@@ -20,17 +21,21 @@ export function onOutOfOrder(ctx: EngineContext, batch: ProducerBatch, logStartO
     conflict(ctx, batch, KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
     return;
   }
-  // Batches given up before this one (bounded delivery, or failed for good): OUT_OF_ORDER here proves none of
-  // them was written, since the broker would have taken this one right after them. The bump closes the gap.
+  // Batches held or given up before this one (unknown fate, delivery timeout, failed for good): OUT_OF_ORDER here
+  // proves none of them was written, since the broker would have taken this one right after them
+  // (docs/design.md §"The unknown-fate rule"). The bump closes the gap.
   const previous = inflight[index - 1];
   if (
     previous !== undefined &&
-    (previous.status === 'deadUnknown' || previous.status === 'deadNotWritten') &&
+    (previous.status === 'deadUnknown' ||
+      previous.status === 'deadNotWritten' ||
+      previous.status === 'unknownFate') &&
     firstLive(inflight) === batch &&
     !entry.bumpRequested
   ) {
     for (const earlier of inflight.slice(0, index)) {
-      if (earlier.status === 'deadUnknown' && !earlier.onWire) earlier.status = 'deadNotWritten';
+      if (earlier.status === 'unknownFate') settleNotWritten(ctx, earlier);
+      else if (earlier.status === 'deadUnknown' && !earlier.onWire) earlier.status = 'deadNotWritten';
     }
     retryLater(ctx, batch, false, 'OUT_OF_ORDER_SEQUENCE_NUMBER after a failed batch');
     return;

@@ -2,7 +2,8 @@ import type { FatalProducerError } from '../errors/fatal-errors.js';
 import type { IdemError } from '../errors/idem-error.js';
 import { ProducerClosedError } from '../errors/send-errors.js';
 import type { Accumulator } from './accumulator.js';
-import { advance, rejectBatch } from './completion.js';
+import { advance } from './completion.js';
+import { rejectBatch } from './settle-records.js';
 import type { EngineContext } from './engine-context.js';
 import type { PartitionEntry } from './partition-state.js';
 import type { RecordPlacement } from './record-placement.js';
@@ -35,7 +36,7 @@ export function sweepFatal(
   for (const entry of placement.partitions.values()) {
     failUnsent(ctx, accumulator, entry, error.forSend(false));
     for (const batch of entry.inflight) {
-      if (batch.status === 'live' && !batch.onWire) {
+      if ((batch.status === 'live' && !batch.onWire) || batch.status === 'unknownFate') {
         batch.status = 'conflict';
         rejectBatch(ctx, batch, error.forSend(batch.possiblyPersisted));
       }
@@ -55,7 +56,7 @@ export function abandonAll(ctx: EngineContext, accumulator: Accumulator, placeme
   for (const entry of placement.partitions.values()) {
     failUnsent(ctx, accumulator, entry, unsent);
     for (const batch of entry.inflight) {
-      if (batch.status !== 'live') continue;
+      if (batch.status !== 'live' && batch.status !== 'unknownFate') continue;
       const maybe = batch.possiblyPersisted || batch.onWire;
       batch.status = 'conflict';
       rejectBatch(ctx, batch, new ProducerClosedError(maybe, 'closed before the broker acknowledged'));

@@ -20,7 +20,9 @@ function batchState(batch: ProducerBatch): InFlightBatchState {
         ? batch.onWire
           ? 'sending'
           : 'retrying'
-        : batch.status === 'acked' || batch.status === 'lateAcked'
+        : batch.status === 'unknownFate'
+          ? 'unknown'
+          : batch.status === 'acked' || batch.status === 'lateAcked'
           ? 'acked'
           : 'failed',
   });
@@ -37,7 +39,7 @@ function partitionState(entry: PartitionEntry): PartitionState {
     lastAckedOffset: entry.lastAckedOffset,
     inFlight: Object.freeze(entry.inflight.map(batchState)),
     queuedRecords: entry.queuedRecords,
-    unresolved: entry.inflight.some((b) => b.status === 'deadUnknown'),
+    unresolved: entry.inflight.some((b) => b.status === 'deadUnknown' || b.status === 'unknownFate'),
   });
 }
 

@@ -6,6 +6,7 @@ export {
   BrokerRejectedError,
   ConnectionFailedError,
   DeliveryTimeoutError,
+  FlushTimeoutError,
   InvalidRecordError,
   ProducerClosedError,
   RetriesExhaustedError,

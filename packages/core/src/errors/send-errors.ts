@@ -135,3 +135,20 @@ export class ConnectionFailedError extends IdemError {
     this.reason = reason;
   }
 }
+
+/** `flush({ timeoutMs })` ran out of time; the sends themselves go on and settle on their own. */
+export class FlushTimeoutError extends IdemError {
+  readonly timeoutMs: number;
+  /** Send calls still unsettled when the time ran out. */
+  readonly pendingSends: number;
+
+  constructor(timeoutMs: number, pendingSends: number) {
+    super(
+      'ERR_FLUSH_TIMEOUT',
+      `flush() waited ${timeoutMs} ms; ${pendingSends} send call(s) still pending (each settles by deliveryTimeoutMs)`,
+      { retriable: true },
+    );
+    this.timeoutMs = timeoutMs;
+    this.pendingSends = pendingSends;
+  }
+}

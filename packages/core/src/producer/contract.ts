@@ -43,8 +43,12 @@ export interface InFlightBatchState {
   readonly attempts: number;
   /** One attempt's outcome was never learned: the broker may hold this batch. */
   readonly possiblyPersisted: boolean;
-  /** 'sending': a request holds it; 'retrying': waiting to be resent; 'acked': waits for earlier batches. */
-  readonly status: 'sending' | 'retrying' | 'acked' | 'failed';
+  /**
+   * 'sending': a request holds it; 'retrying': waiting to be resent; 'unknown': may be in the log, never resent, its
+   * fate waits for a later batch's answer (docs/design.md §"The unknown-fate rule"); 'acked': waits for earlier
+   * batches; 'failed': already reported.
+   */
+  readonly status: 'sending' | 'retrying' | 'unknown' | 'acked' | 'failed';
 }
 
 export interface PartitionState {
@@ -62,7 +66,7 @@ export interface PartitionState {
   readonly inFlight: readonly InFlightBatchState[];
   /** Records waiting in the accumulator for a sequence. */
   readonly queuedRecords: number;
-  /** Whether a batch whose outcome is unknown was given up (bounded delivery) and not yet resolved. */
+  /** Whether a batch whose outcome is unknown is held or was given up, and later answers have not settled it yet. */
   readonly unresolved: boolean;
 }
 
@@ -140,10 +144,15 @@ export interface ProducerEvents {
 export type ProducerEventName = keyof ProducerEvents;
 export type ProducerListener<E extends ProducerEventName> = (payload: ProducerEvents[E]) => void;
 
+export interface FlushOptions {
+  /** Longest to wait; then the promise rejects with `FlushTimeoutError` (the sends themselves go on). */
+  readonly timeoutMs?: number;
+}
+
 export interface CloseOptions {
   /**
    * Longest to wait for pending sends. Afterwards the rest fail with `ProducerClosedError` (possiblyPersisted
-   * when they were sent). Default: wait until every send settled.
+   * when they were sent). Default: wait until every send settled, which the delivery timeout bounds.
    */
   readonly timeoutMs?: number;
 }
@@ -154,8 +163,11 @@ export interface Producer {
   send(record: ProducerRecord): Promise<RecordMetadata>;
   /** Resolves with one metadata per record in input order; rejects with a `BatchSendError` if any failed. */
   send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]>;
-  /** Sends everything buffered now and resolves when every send made before the call has settled. */
-  flush(): Promise<void>;
+  /**
+   * Sends everything buffered now and resolves when every send made before the call has settled. Bounded by the
+   * delivery timeout; with `timeoutMs` it rejects with a `FlushTimeoutError` once that much time has passed.
+   */
+  flush(options?: FlushOptions): Promise<void>;
   /** Refuses new sends, settles every pending one (see `CloseOptions`), releases the transport. Idempotent. */
   close(options?: CloseOptions): Promise<void>;
   readonly state: ProducerState;

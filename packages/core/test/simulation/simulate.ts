@@ -142,7 +142,8 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
     deliveryTimeoutMs: lingerMs + requestTimeoutMs + rng.pick([0, 2000, 2000, 30_000, 120_000]),
     retryBackoffMs: rng.pick([10, 50, 100]),
     retryBackoffMaxMs: 1000,
-    boundedDelivery: rng.chance(0.25),
+    // Delivery is always bounded now; the draw stays so every seed keeps its schedule.
+    ...(rng.chance(0.25) ? { boundedDelivery: true as const } : {}),
     bufferMemory: rng.pick([4096, 1 << 20]),
     maxBlockMs: 120_000,
   };
