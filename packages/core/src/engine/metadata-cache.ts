@@ -11,8 +11,11 @@ export interface TopicMetadata {
 }
 
 export interface MetadataListener {
-  /** New partition metadata for a topic. */
-  topicUpdated(topic: string, metadata: TopicMetadata): void;
+  /**
+   * New partition metadata for a topic. Returns true when the answer does not settle what was asked (a partition's
+   * leader is suspected dead and metadata still names it): the topic is asked for again after the backoff.
+   */
+  topicUpdated(topic: string, metadata: TopicMetadata): boolean;
   /** The broker refused a topic with an error retrying cannot fix (authorization, invalid name). */
   topicFailed(topic: string, errorCode: number): void;
   /** A fetch finished (successfully or not); the producer re-runs its sender. */
@@ -160,7 +163,7 @@ export class MetadataCache {
         fetchedAt: now,
       };
       this.topics.set(topic.name, metadata);
-      this.listener.topicUpdated(topic.name, metadata);
+      if (this.listener.topicUpdated(topic.name, metadata)) this.stale.add(topic.name);
     }
     for (const topic of requested) if (!answered.has(topic)) this.stale.add(topic);
     this.listener.fetched();

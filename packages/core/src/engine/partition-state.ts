@@ -49,6 +49,11 @@ export class PartitionEntry {
 
   /** Leader as last known from metadata or a KIP-951 hint; -1 when unknown. */
   leader = -1;
+  /**
+   * A request to the leader failed in transport (refused, reset, timed out): it may be dead. Metadata is asked
+   * again every retry backoff until it names another leader or the leader answers (docs/design.md §"Failover").
+   */
+  leaderSuspect = false;
   leaderEpoch = -1;
   /** Outstanding requests holding a batch of this partition, and the node they went to. */
   wireCount = 0;

@@ -365,7 +365,10 @@ export class ProducerEngine implements Producer {
 
   // ---------------------------------------------------------------- metadata events
 
-  private onTopicMetadata(topic: string, metadata: TopicMetadata): void {
+  /** Returns true while a partition's leader is suspected dead and metadata still names it (ask again). */
+  private onTopicMetadata(topic: string, metadata: TopicMetadata): boolean {
+    const now = this.clock.now();
+    let askAgain = false;
     for (let p = 0; p < metadata.partitionCount; p++) {
       const entry = this.placement.partitions.get(partitionKey(topic, p));
       if (entry === undefined) continue;
@@ -373,11 +376,19 @@ export class ProducerEngine implements Producer {
       const epoch = metadata.leaderEpochs[p] ?? -1;
       // A KIP-951 hint may already be newer than this response.
       if (epoch >= 0 && epoch < entry.leaderEpoch) continue;
-      if (leader !== entry.leader) entry.okSinceLeader = false;
+      if (leader !== entry.leader) {
+        entry.okSinceLeader = false;
+        entry.leaderSuspect = false;
+        // A new leader: retries go to it at once instead of sitting out a backoff earned at the old one (KIP-951).
+        for (const batch of entry.inflight) if (batch.status === 'live' && !batch.onWire) batch.retryAt = now;
+      } else if (entry.leaderSuspect && entry.busy) {
+        askAgain = true;
+      }
       entry.leader = leader;
       entry.leaderEpoch = epoch;
     }
     this.wake();
+    return askAgain;
   }
 
   private onTopicFailed(topic: string, code: number): void {

@@ -57,6 +57,7 @@ export class RequestDispatcher {
       this.finish(node, batches);
       this.metric(node, batches.length, records, bytes, now, 'unknown');
       for (const batch of batches) handleUnknownOutcome(ctx, batch, false, 'request timed out');
+      suspectLeaders(ctx, batches);
       // Later requests on this connection would be answered behind the lost one: drop it.
       this.transport.disconnect(node);
       this.afterSettle();
@@ -86,6 +87,8 @@ export class RequestDispatcher {
           }
           const answers = indexResponse(response);
           for (const batch of batches) {
+            // The broker answered: whatever it said, it is alive (a leadership error refreshes on its own).
+            batch.partition.leaderSuspect = false;
             const answer = answers.get(batch.partition.key);
             // A response that leaves our partition out says nothing about it: outcome unknown.
             if (answer === undefined)
@@ -99,6 +102,7 @@ export class RequestDispatcher {
           this.metric(node, batches.length, records, bytes, now, notSent ? 'notSent' : 'unknown');
           const reason = `transport: ${error instanceof Error ? error.message : String(error)}`;
           for (const batch of batches) handleUnknownOutcome(ctx, batch, notSent, reason);
+          suspectLeaders(ctx, batches);
         }),
     );
   }
@@ -122,6 +126,21 @@ export class RequestDispatcher {
     if (!this.ctx.events.has('request')) return;
     const latencyMs = this.ctx.clock.now() - sentAt;
     this.ctx.events.emit('request', { nodeId, batches, records, bytes, latencyMs, outcome });
+  }
+}
+
+/**
+ * A transport failure may mean the leader died: ask metadata who leads now, and keep asking (every retry backoff)
+ * until it names another leader or this one answers, so a failover is followed within one metadata round trip of
+ * the cluster electing a new leader, not after metadataMaxAgeMs (docs/design.md §"Failover").
+ */
+function suspectLeaders(ctx: EngineContext, batches: readonly ProducerBatch[]): void {
+  let last = '';
+  for (const batch of batches) {
+    const entry = batch.partition;
+    entry.leaderSuspect = true;
+    if (entry.topic !== last) ctx.refreshMetadata(entry.topic);
+    last = entry.topic;
   }
 }
 
