@@ -11,7 +11,14 @@ export { recordBatchCodecFor } from './engine/record-batch-codec.js';
 export { ProducerEngine, type ProducerEngineOptions } from './engine/producer-engine.js';
 export * from './errors/index.js';
 export { keyedPartition, murmur2 } from './partitioner/murmur2.js';
-export type { Clock, FatalConnectionCause, FatalConnectionError, NotSentError, Random, Transport } from './ports/transport.js';
+export type {
+  Clock,
+  FatalConnectionCause,
+  FatalConnectionError,
+  NotSentError,
+  Random,
+  Transport,
+} from './ports/transport.js';
 export { systemClock } from './ports/system-clock.js';
 export { fatalConnectionCause, isNotSent } from './ports/transport.js';
 export type * from './producer/contract.js';

@@ -19,12 +19,7 @@ export function retryLater(ctx: EngineContext, batch: ProducerBatch, counted: bo
   // Every retry grows the backoff, counted or not: leadership errors too (they only do not use up `retries`).
   batch.retryAt =
     now +
-    backoffMs(
-      batch.retryCount + 1,
-      ctx.config.retryBackoffMs,
-      ctx.config.retryBackoffMaxMs,
-      ctx.random,
-    );
+    backoffMs(batch.retryCount + 1, ctx.config.retryBackoffMs, ctx.config.retryBackoffMaxMs, ctx.random);
   if (ctx.events.has('retry')) {
     ctx.events.emit('retry', {
       topic: batch.partition.topic,

@@ -42,34 +42,78 @@ export class RecordPlacement {
     this.bufferedBytes -= bytes;
   }
 
-  /** Places waiting sends whose buffer space and metadata are available, in order; returns the next deadline. */
+  /**
+   * Places waiting sends whose metadata and buffer space are available, in call order; returns the next deadline.
+   * A send waiting for a topic's metadata blocks only later sends sharing a topic with it (per-partition order);
+   * buffer space is handed out strictly first come, first served.
+   */
   pump(now: number): number {
-    for (;;) {
-      const head = this.backlog.head;
-      if (head === undefined) return Number.POSITIVE_INFINITY;
-      if (!head.reserved) {
-        if (this.bufferedBytes > 0 && this.bufferedBytes + head.bytes > this.config.bufferMemory) {
-          if (now < head.deadline) return head.deadline;
-          this.failHead(
-            new SendTimeoutError('bufferFull', this.config.maxBlockMs, 'buffer space (bufferMemory)'),
+    const entries = this.backlog.entries;
+    if (entries.length === 0) return Number.POSITIVE_INFINITY;
+    let wakeAt = Number.POSITIVE_INFINITY;
+    let blocked: Set<string> | null = null;
+    let kept = 0;
+    let i = 0;
+    for (; i < entries.length; i++) {
+      const item = entries[i]!;
+      const waitsFor = this.waitingTopic(item, blocked);
+      if (waitsFor !== null) {
+        if (now >= item.deadline) {
+          this.fail(
+            item,
+            new SendTimeoutError('metadata', this.config.maxBlockMs, `metadata of topic ${waitsFor}`),
           );
           continue;
         }
-        head.reserved = true;
-        this.bufferedBytes += head.bytes;
-      }
-      const missing = head.records.find((record) => this.metadata.get(record.topic) === undefined)?.topic;
-      if (missing !== undefined) {
-        this.metadata.refresh(missing);
-        if (now < head.deadline) return head.deadline;
-        this.failHead(
-          new SendTimeoutError('metadata', this.config.maxBlockMs, `metadata of topic ${missing}`),
-        );
+        blocked ??= new Set();
+        for (const record of item.records) blocked.add(record.topic);
+        wakeAt = Math.min(wakeAt, item.deadline);
+        entries[kept++] = item;
         continue;
       }
-      this.backlog.shift();
-      for (const record of head.records) this.place(record, now);
+      if (!item.reserved) {
+        if (this.bufferedBytes > 0 && this.bufferedBytes + item.bytes > this.config.bufferMemory) {
+          if (now >= item.deadline) {
+            this.fail(
+              item,
+              new SendTimeoutError('bufferFull', this.config.maxBlockMs, 'buffer space (bufferMemory)'),
+            );
+            continue;
+          }
+          // First come, first served: nothing behind it gets buffer space before it does.
+          wakeAt = Math.min(wakeAt, item.deadline);
+          break;
+        }
+        item.reserved = true;
+        this.bufferedBytes += item.bytes;
+      }
+      for (const record of item.records) this.place(record, now);
     }
+    // Everything from the buffer-blocked send on keeps waiting, in order.
+    for (; i < entries.length; i++) {
+      const item = entries[i]!;
+      wakeAt = Math.min(wakeAt, item.deadline);
+      entries[kept++] = item;
+    }
+    entries.length = kept;
+    return wakeAt;
+  }
+
+  /**
+   * The topic `item` waits for, or null if it can be placed: a topic an earlier waiting send holds (order), or one
+   * without metadata yet (asked for here).
+   */
+  private waitingTopic(item: BacklogEntry, blocked: Set<string> | null): string | null {
+    for (const record of item.records) {
+      if (blocked?.has(record.topic)) return record.topic;
+    }
+    for (const record of item.records) {
+      if (this.metadata.get(record.topic) === undefined) {
+        this.metadata.refresh(record.topic);
+        return record.topic;
+      }
+    }
+    return null;
   }
 
   /** Fails the waiting sends that touch `topic` (its metadata was refused); the others keep their order. */
@@ -83,12 +127,6 @@ export class RecordPlacement {
   /** Fails every waiting send (fatal, close). */
   failAll(error: IdemError): void {
     for (const item of this.backlog.drain()) this.fail(item, error);
-  }
-
-  private failHead(error: IdemError): void {
-    const head = this.backlog.head!;
-    this.backlog.shift();
-    this.fail(head, error);
   }
 
   private fail(item: BacklogEntry, error: IdemError): void {

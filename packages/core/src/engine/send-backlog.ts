@@ -11,38 +11,26 @@ export interface BacklogEntry {
 }
 
 /**
- * Sends waiting for buffer space (back-pressure) or topic metadata, strictly first in first out: a later send
- * never overtakes an earlier one, so per-partition order is send() order even under back-pressure.
+ * Sends waiting for topic metadata or buffer space (back-pressure), in call order. A send never overtakes an
+ * earlier one that shares a topic with it, so per-partition order is send() order; a send waiting for one topic's
+ * metadata does not hold up sends to other topics (docs/design.md §"Placement").
  */
 export class SendBacklog {
-  private readonly entries: BacklogEntry[] = [];
-  private start = 0;
+  /** Waiting sends, oldest first. */
+  entries: BacklogEntry[] = [];
 
   push(entry: BacklogEntry): void {
     this.entries.push(entry);
   }
 
-  get head(): BacklogEntry | undefined {
-    return this.entries[this.start];
-  }
-
-  shift(): void {
-    this.start++;
-    if (this.start > 1024 && this.start * 2 > this.entries.length) {
-      this.entries.splice(0, this.start);
-      this.start = 0;
-    }
-  }
-
   get size(): number {
-    return this.entries.length - this.start;
+    return this.entries.length;
   }
 
-  /** Removes and returns everything (fatal, close). */
+  /** Removes and returns everything. */
   drain(): BacklogEntry[] {
-    const rest = this.entries.slice(this.start);
-    this.entries.length = 0;
-    this.start = 0;
+    const rest = this.entries;
+    this.entries = [];
     return rest;
   }
 }

@@ -23,8 +23,8 @@ function batchState(batch: ProducerBatch): InFlightBatchState {
         : batch.status === 'unknownFate'
           ? 'unknown'
           : batch.status === 'acked' || batch.status === 'lateAcked'
-          ? 'acked'
-          : 'failed',
+            ? 'acked'
+            : 'failed',
   });
 }
 

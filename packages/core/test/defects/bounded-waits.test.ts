@@ -35,7 +35,13 @@ describe('defect 2: bounded waits', () => {
   it('NOT_LEADER for ever: the backoff grows to retryBackoffMaxMs although the retries are not counted', async () => {
     const h = createHarness(
       { topics: { t: { partitions: 1 } } },
-      { lingerMs: 0, requestTimeoutMs: 1000, deliveryTimeoutMs: 20_000, retryBackoffMs: 100, retryBackoffMaxMs: 1000 },
+      {
+        lingerMs: 0,
+        requestTimeoutMs: 1000,
+        deliveryTimeoutMs: 20_000,
+        retryBackoffMs: 100,
+        retryBackoffMaxMs: 1000,
+      },
     );
     h.cluster.errorRules.push({ topic: 't', partition: 0, code: NOT_LEADER_OR_FOLLOWER, times: 1e9 });
     const failed = reason(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' }), 60_000));

@@ -11,38 +11,33 @@ const TOPIC_AUTHORIZATION_FAILED = 29;
 const INVALID_RECORD = 87;
 
 describe('defect 1: the fate of a possibly-written batch', () => {
-  it.each([
-    MESSAGE_TOO_LARGE,
-    RECORD_LIST_TOO_LARGE,
-    TOPIC_AUTHORIZATION_FAILED,
-    INVALID_RECORD,
-  ])('A and B may be in the log, A’s retry is refused with %i before the duplicate check: no duplicate of B', async (code) => {
-    const h = createHarness(
-      { topics: { t: { partitions: 1 } } },
-      { lingerMs: 0, batchSize: 80, requestTimeoutMs: 1000 },
-    );
-    value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'w' })));
-    // Both appended; A's response never comes, the request timeout drops the connection and B's answer with it.
-    h.cluster.produceFaults.push({ fault: 'hangAfterAppend' }, { fault: 'hangAfterAppend' });
-    // The broker refuses A's retry by a check it makes before its duplicate check (a config change, an ACL).
-    const a = h.producer.send({ topic: 't', partition: 0, value: 'A' });
-    const b = h.producer.send({ topic: 't', partition: 0, value: 'B' });
-    await h.runUntil(() => h.cluster.produceLog.length === 3);
-    h.cluster.errorRules.push({ topic: 't', partition: 0, code, times: 1, sequence: 1 });
-    const [ra, rb] = value(await h.settle(Promise.all([a, b])));
-    // B's retry was answered as a duplicate: the broker takes only the next sequence, so A is in the log too.
-    expect(h.cluster.values('t', 0)).toEqual(['w', 'A', 'B']);
-    expect(ra.offset).toBe(-1n);
-    expect(rb.offset).toBe(2n);
-    expect(h.events.epochBump ?? []).toHaveLength(0);
-    expect(h.events.dataLoss ?? []).toHaveLength(0);
-  });
+  it.each([MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, TOPIC_AUTHORIZATION_FAILED, INVALID_RECORD])(
+    'A and B may be in the log, A’s retry is refused with %i before the duplicate check: no duplicate of B',
+    async (code) => {
+      const h = createHarness(
+        { topics: { t: { partitions: 1 } } },
+        { lingerMs: 0, batchSize: 80, requestTimeoutMs: 1000 },
+      );
+      value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'w' })));
+      // Both appended; A's response never comes, the request timeout drops the connection and B's answer with it.
+      h.cluster.produceFaults.push({ fault: 'hangAfterAppend' }, { fault: 'hangAfterAppend' });
+      // The broker refuses A's retry by a check it makes before its duplicate check (a config change, an ACL).
+      const a = h.producer.send({ topic: 't', partition: 0, value: 'A' });
+      const b = h.producer.send({ topic: 't', partition: 0, value: 'B' });
+      await h.runUntil(() => h.cluster.produceLog.length === 3);
+      h.cluster.errorRules.push({ topic: 't', partition: 0, code, times: 1, sequence: 1 });
+      const [ra, rb] = value(await h.settle(Promise.all([a, b])));
+      // B's retry was answered as a duplicate: the broker takes only the next sequence, so A is in the log too.
+      expect(h.cluster.values('t', 0)).toEqual(['w', 'A', 'B']);
+      expect(ra.offset).toBe(-1n);
+      expect(rb.offset).toBe(2n);
+      expect(h.events.epochBump ?? []).toHaveLength(0);
+      expect(h.events.dataLoss ?? []).toHaveLength(0);
+    },
+  );
 
   it('a possibly-written multi-record batch refused with MESSAGE_TOO_LARGE is not split; reported possibly persisted', async () => {
-    const h = createHarness(
-      { topics: { t: { partitions: 1 } } },
-      { lingerMs: 0, requestTimeoutMs: 1000 },
-    );
+    const h = createHarness({ topics: { t: { partitions: 1 } } }, { lingerMs: 0, requestTimeoutMs: 1000 });
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'w' })));
     h.cluster.produceFaults.push({ fault: 'hangAfterAppend' });
     const batch = ['A1', 'A2', 'A3'].map((v) => ({ topic: 't', partition: 0, value: v }));
