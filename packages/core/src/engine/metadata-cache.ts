@@ -1,6 +1,12 @@
 import type { MetadataResponse } from '@idem/codec';
 import { isRetriable, KafkaErrorCode } from '@idem/codec';
-import type { Clock, Transport } from '../ports/transport.js';
+import { ConnectionFailedError } from '../errors/send-errors.js';
+import {
+  type Clock,
+  type FatalConnectionCause,
+  fatalConnectionCause,
+  type Transport,
+} from '../ports/transport.js';
 
 export interface TopicMetadata {
   readonly partitionCount: number;
@@ -20,6 +26,11 @@ export interface MetadataListener {
   topicFailed(topic: string, errorCode: number): void;
   /** A fetch finished (successfully or not); the producer re-runs its sender. */
   fetched(): void;
+  /**
+   * The request failed in a way no retry fixes (authentication, authorization, TLS): the sends waiting for these
+   * topics fail now. The topics are not asked for again until a new send wants them.
+   */
+  connectionFailed(topics: readonly string[], error: ConnectionFailedError): void;
 }
 
 /**
@@ -107,10 +118,12 @@ export class MetadataCache {
         : this.transport.metadata(topics);
     call.then(
       (response) => settle(() => this.onResponse(response, requested)),
-      () =>
+      (error: unknown) =>
         settle(() => {
           if (node !== undefined) this.lastFailedNode = node;
-          this.onFailure(requested);
+          const fatal = fatalConnectionCause(error);
+          if (fatal !== null) this.onFatalConnection(requested, fatal, error);
+          else this.onFailure(requested);
         }),
     );
   }
@@ -175,6 +188,18 @@ export class MetadataCache {
     this.nextAllowedAt = this.clock.now() + this.backoffMs;
     if (this.closed) return;
     for (const topic of requested) this.stale.add(topic);
+    this.listener.fetched();
+    this.maybeFetch();
+  }
+
+  private onFatalConnection(requested: Set<string>, cause: FatalConnectionCause, error: unknown): void {
+    this.inFlight = false;
+    this.nextAllowedAt = this.clock.now() + this.backoffMs;
+    if (this.closed) return;
+    // Asking again would fail the same way: forget the request; the next send that needs a topic asks anew.
+    for (const topic of requested) this.wanted.delete(topic);
+    const detail = error instanceof Error ? error.message : String(error);
+    this.listener.connectionFailed([...requested], new ConnectionFailedError(cause, detail));
     this.listener.fetched();
     this.maybeFetch();
   }

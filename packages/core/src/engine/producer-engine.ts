@@ -6,6 +6,7 @@ import type { IdemError } from '../errors/idem-error.js';
 import { ConfigError } from '../errors/config-error.js';
 import {
   BrokerRejectedError,
+  type ConnectionFailedError,
   FlushTimeoutError,
   InvalidRecordError,
   ProducerClosedError,
@@ -106,6 +107,7 @@ export class ProducerEngine implements Producer {
         topicUpdated: (topic, metadata) => this.onTopicMetadata(topic, metadata),
         topicFailed: (topic, code) => this.onTopicFailed(topic, code),
         fetched: () => this.wake(),
+        connectionFailed: (topics, error) => this.onConnectionFailed(topics, error),
       },
     );
     this.ids = new ProducerIdManager(
@@ -400,7 +402,12 @@ export class ProducerEngine implements Producer {
     );
   }
 
-  private onInitRefused(error: AuthorizationError): void {
+  private onConnectionFailed(topics: readonly string[], error: ConnectionFailedError): void {
+    this.events.emit('error', { error, fatal: false });
+    for (const topic of topics) this.placement.failTopic(topic, error);
+  }
+
+  private onInitRefused(error: AuthorizationError | ConnectionFailedError): void {
     this.setStatus('uninitialized');
     this.events.emit('error', { error, fatal: false });
     for (const entry of this.placement.active) failUnsent(this.ctx, this.accumulator, entry, error);

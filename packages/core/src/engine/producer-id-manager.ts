@@ -1,7 +1,8 @@
 import type { InitProducerIdRequest, InitProducerIdResponse } from '@idem/codec';
 import { isRetriable, KafkaErrorCode, kafkaErrorByCode } from '@idem/codec';
 import { AuthorizationError, FatalProducerError } from '../errors/fatal-errors.js';
-import type { Clock, Random, Transport } from '../ports/transport.js';
+import { ConnectionFailedError } from '../errors/send-errors.js';
+import { type Clock, fatalConnectionCause, type Random, type Transport } from '../ports/transport.js';
 import { backoffMs } from './backoff.js';
 import { NO_IDENTITY, type ProducerIdentity } from './partition-state.js';
 
@@ -12,8 +13,11 @@ export type IdentityStatus = 'uninitialized' | 'initializing' | 'ready';
 
 export interface ProducerIdListener {
   ready(identity: ProducerIdentity, isNewProducerId: boolean): void;
-  /** CLUSTER_AUTHORIZATION_FAILED: queued records fail, the next send tries again (KAFKA-13668). */
-  refused(error: AuthorizationError): void;
+  /**
+   * CLUSTER_AUTHORIZATION_FAILED, or a connection no retry fixes (authentication, TLS): queued records fail, the
+   * next send tries again (KAFKA-13668).
+   */
+  refused(error: AuthorizationError | ConnectionFailedError): void;
   fatal(error: FatalProducerError): void;
 }
 
@@ -111,10 +115,17 @@ export class ProducerIdManager {
         this.clock.clearTimeout(timeout);
         this.onResponse(response, node);
       },
-      () => {
+      (error: unknown) => {
         if (done) return;
         done = true;
         this.clock.clearTimeout(timeout);
+        const fatal = fatalConnectionCause(error);
+        if (fatal !== null && !this.closed) {
+          this.status = 'uninitialized';
+          const detail = error instanceof Error ? error.message : String(error);
+          this.listener.refused(new ConnectionFailedError(fatal, detail));
+          return;
+        }
         this.retry(node);
       },
     );

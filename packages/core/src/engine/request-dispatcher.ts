@@ -1,9 +1,9 @@
 import type { ProduceRequest, ProduceResponse, ProduceResponsePartitionProduceResponse } from '@idem/codec';
-import { isNotSent, type Transport } from '../ports/transport.js';
+import { fatalConnectionCause, isNotSent, type Transport } from '../ports/transport.js';
 import { acknowledgeWithoutResponse } from './ack-without-response.js';
 import type { EngineContext } from './engine-context.js';
 import type { ProducerBatch } from './partition-state.js';
-import { handlePartitionResponse, handleUnknownOutcome } from './response-handler.js';
+import { handlePartitionResponse, handleUnknownOutcome, refuseConnection } from './response-handler.js';
 
 /** Topic ids are for Produce v13+; idem addresses topics by name, so the id is the all-zero uuid. */
 const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';
@@ -98,6 +98,14 @@ export class RequestDispatcher {
         }),
       (error: unknown) =>
         settle(() => {
+          const fatal = fatalConnectionCause(error);
+          if (fatal !== null) {
+            // No retry can fix it (docs/design.md §"Connection errors no retry can fix"): fail at once, typed.
+            this.metric(node, batches.length, records, bytes, now, 'notSent');
+            const detail = error instanceof Error ? error.message : String(error);
+            for (const batch of batches) refuseConnection(ctx, batch, fatal, detail);
+            return;
+          }
           const notSent = isNotSent(error);
           this.metric(node, batches.length, records, bytes, now, notSent ? 'notSent' : 'unknown');
           const reason = `transport: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,7 +1,8 @@
 import type { ProduceResponsePartitionProduceResponse } from '@idem/codec';
 import { KafkaErrorCode, kafkaErrorByCode } from '@idem/codec';
 import { FatalProducerError } from '../errors/fatal-errors.js';
-import { BrokerRejectedError } from '../errors/send-errors.js';
+import { BrokerRejectedError, ConnectionFailedError } from '../errors/send-errors.js';
+import type { FatalConnectionCause } from '../ports/transport.js';
 import { retryLater } from './batch-outcomes.js';
 import { split } from './batch-split.js';
 import { advance, emitLateAck } from './completion.js';
@@ -105,6 +106,17 @@ export function handleUnknownOutcome(
     if (!notSent) batch.possiblyPersisted = true;
     retryLater(ctx, batch, !notSent, reason);
   }
+  advance(ctx, batch.partition);
+}
+
+/** The connection failed in a way no retry fixes (authentication, authorization, TLS): refuse the batch now. */
+export function refuseConnection(
+  ctx: EngineContext,
+  batch: ProducerBatch,
+  cause: FatalConnectionCause,
+  detail: string,
+): void {
+  if (batch.status === 'live') refuse(ctx, batch, (pp) => new ConnectionFailedError(cause, detail, pp));
   advance(ctx, batch.partition);
 }
 

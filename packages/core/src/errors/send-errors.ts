@@ -115,13 +115,14 @@ export class BatchSendError extends IdemError {
 
 /**
  * A connection failed in a way no retry can fix: the broker refused our credentials (SASL), our principal may not
- * connect, or TLS failed. Nothing was sent. Fix the configuration named in the message and create a new producer.
+ * connect, or TLS failed. This attempt sent nothing (`possiblyPersisted` is true only when an earlier attempt of the
+ * same records may be in the log). Fix the configuration named in the message; the next send connects again.
  */
 export class ConnectionFailedError extends IdemError {
   /** What failed: 'authentication', 'authorization' or 'tls'. */
   readonly reason: 'authentication' | 'authorization' | 'tls';
 
-  constructor(reason: 'authentication' | 'authorization' | 'tls', detail: string) {
+  constructor(reason: 'authentication' | 'authorization' | 'tls', detail: string, possiblyPersisted = false) {
     const fix =
       reason === 'authentication'
         ? 'check the SASL mechanism, user name and password'
@@ -130,7 +131,7 @@ export class ConnectionFailedError extends IdemError {
           : 'check the TLS certificates and the broker address';
     super('ERR_CONNECTION_FAILED', `Connection refused by ${reason} failure (${fix}): ${detail}`, {
       retriable: false,
-      possiblyPersisted: false,
+      possiblyPersisted,
     });
     this.reason = reason;
   }
