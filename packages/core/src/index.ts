@@ -6,11 +6,12 @@ export {
   type ProducerOptions,
   resolveProducerConfig,
 } from './config/index.js';
-export type { BatchCodec } from './engine/batch-codec.js';
-export { recordBatchCodecFor } from './engine/record-batch-codec.js';
+export type { BatchCodec } from './engine/dispatch/batch-codec.js';
+export { recordBatchCodecFor } from './engine/dispatch/record-batch-codec.js';
 export { ProducerEngine, type ProducerEngineOptions } from './engine/producer-engine.js';
 export * from './errors/index.js';
 export { keyedPartition, murmur2 } from './partitioner/murmur2.js';
+export { systemClock } from './ports/system-clock.js';
 export type {
   Clock,
   FatalConnectionCause,
@@ -19,7 +20,6 @@ export type {
   Random,
   Transport,
 } from './ports/transport.js';
-export { systemClock } from './ports/system-clock.js';
 export { fatalConnectionCause, isNotSent } from './ports/transport.js';
 export type * from './producer/contract.js';
 export { type CreateProducerOptions, createProducer } from './producer/create-producer.js';

@@ -1,8 +1,8 @@
 import { decodeRecordBatch } from '@idem/codec';
 import { describe, expect, it } from 'vitest';
-import { PartitionEntry, ProducerBatch } from '../src/engine/partition-state.js';
-import { recordBatchCodec } from '../src/engine/record-batch-codec.js';
-import { SendCall } from '../src/engine/send-call.js';
+import { PartitionEntry, ProducerBatch } from '../src/engine/accumulator/partition-state.js';
+import { recordBatchCodec } from '../src/engine/dispatch/record-batch-codec.js';
+import { SendCall } from '../src/engine/send/send-call.js';
 
 function batchOf(values: string[]): ProducerBatch {
   const batch = new ProducerBatch(new PartitionEntry('t', 0), 1000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SendCall } from '../src/engine/send-call.js';
-import { UnsettledCalls } from '../src/engine/unsettled-calls.js';
+import { SendCall } from '../src/engine/send/send-call.js';
+import { UnsettledCalls } from '../src/engine/send/unsettled-calls.js';
 
 const metadata = { topic: 't', partition: 0, offset: 0n, timestamp: 0n };
 

@@ -1,10 +1,10 @@
 import type { ProducerConfig } from '../config/resolve.js';
 import type { FatalProducerError } from '../errors/fatal-errors.js';
 import type { Clock, Random } from '../ports/transport.js';
-import type { BatchCodec } from './batch-codec.js';
+import type { PartitionEntry } from './accumulator/partition-state.js';
+import type { BatchCodec } from './dispatch/batch-codec.js';
 import type { EventHub } from './event-hub.js';
-import type { PartitionEntry } from './partition-state.js';
-import type { ProducerIdManager } from './producer-id-manager.js';
+import type { ProducerIdManager } from './identity/producer-id-manager.js';
 
 /** What the engine's parts share. One object, so each part stays a plain module of functions. */
 export interface EngineContext {

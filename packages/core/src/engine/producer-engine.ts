@@ -1,9 +1,9 @@
 import { kafkaErrorByCode } from '@idem/codec';
 import type { ProducerOptions } from '../config/options.js';
 import { type ProducerConfig, resolveProducerConfig } from '../config/resolve.js';
+import { ConfigError } from '../errors/config-error.js';
 import type { AuthorizationError, FatalProducerError } from '../errors/fatal-errors.js';
 import type { IdemError } from '../errors/idem-error.js';
-import { ConfigError } from '../errors/config-error.js';
 import {
   BrokerRejectedError,
   type ConnectionFailedError,
@@ -25,25 +25,25 @@ import type {
   ProducerStatus,
   RecordMetadata,
 } from '../producer/contract.js';
-import { Accumulator } from './accumulator.js';
-import type { BatchCodec } from './batch-codec.js';
-import { nextBatch } from './drain.js';
+import { Accumulator } from './accumulator/accumulator.js';
+import type { ProducerBatch } from './accumulator/partition-state.js';
+import { type PartitionEntry, partitionKey } from './accumulator/partition-state.js';
+import { abandonAll, failUnsent, sweepFatal } from './completion/shutdown.js';
+import type { BatchCodec } from './dispatch/batch-codec.js';
+import { recordBatchCodec } from './dispatch/record-batch-codec.js';
+import { RequestDispatcher } from './dispatch/request-dispatcher.js';
+import { nextBatch } from './drain/drain.js';
 import type { EngineContext } from './engine-context.js';
-import { maybeBump } from './epoch-bump.js';
 import { EventHub } from './event-hub.js';
-import { expireBatches } from './expiry.js';
-import { MetadataCache, type TopicMetadata } from './metadata-cache.js';
-import type { ProducerBatch } from './partition-state.js';
-import { type PartitionEntry, partitionKey } from './partition-state.js';
-import type { PendingRecord } from './pending-record.js';
-import { ProducerIdManager } from './producer-id-manager.js';
-import { recordBatchCodec } from './record-batch-codec.js';
-import { toPendingRecord } from './record-input.js';
-import { UnsettledCalls } from './unsettled-calls.js';
-import { RecordPlacement } from './record-placement.js';
-import { RequestDispatcher } from './request-dispatcher.js';
-import { SendCall } from './send-call.js';
-import { abandonAll, failUnsent, sweepFatal } from './shutdown.js';
+import { maybeBump } from './identity/epoch-bump.js';
+import { ProducerIdManager } from './identity/producer-id-manager.js';
+import { MetadataCache, type TopicMetadata } from './metadata/metadata-cache.js';
+import { expireBatches } from './outcome/expiry.js';
+import { RecordPlacement } from './placement/record-placement.js';
+import type { PendingRecord } from './send/pending-record.js';
+import { toPendingRecord } from './send/record-input.js';
+import { SendCall } from './send/send-call.js';
+import { UnsettledCalls } from './send/unsettled-calls.js';
 import { snapshotState } from './state-snapshot.js';
 import { WakeTimer } from './wake-timer.js';
 

@@ -4,8 +4,8 @@ import type {
   ProducerState,
   ProducerStatus,
 } from '../producer/contract.js';
-import type { PartitionEntry, ProducerBatch } from './partition-state.js';
-import type { ProducerIdManager } from './producer-id-manager.js';
+import type { PartitionEntry, ProducerBatch } from './accumulator/partition-state.js';
+import type { ProducerIdManager } from './identity/producer-id-manager.js';
 
 function batchState(batch: ProducerBatch): InFlightBatchState {
   return Object.freeze({

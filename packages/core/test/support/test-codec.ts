@@ -1,5 +1,5 @@
-import type { BatchCodec } from '../../src/engine/batch-codec.js';
-import type { ProducerBatch } from '../../src/engine/partition-state.js';
+import type { ProducerBatch } from '../../src/engine/accumulator/partition-state.js';
+import type { BatchCodec } from '../../src/engine/dispatch/batch-codec.js';
 
 /**
  * A stand-in BatchCodec for engine tests: the identity fields sit where RecordBatch v2 has them (producer id at

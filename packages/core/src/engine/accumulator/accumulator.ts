@@ -1,6 +1,6 @@
+import type { PendingRecord } from '../send/pending-record.js';
 import type { PartitionEntry } from './partition-state.js';
 import { ProducerBatch } from './partition-state.js';
-import type { PendingRecord } from './pending-record.js';
 
 /** Bytes of a RecordBatch v2 header; counted so a batch of `batchSize` encodes to about `batchSize`. */
 export const BATCH_OVERHEAD = 61;

@@ -1,7 +1,7 @@
 import { lastSequence } from '@idem/codec';
-import { reportUnknown, settleWritten } from './batch-fate.js';
-import { type EngineContext, requestBump } from './engine-context.js';
-import type { PartitionEntry, ProducerBatch } from './partition-state.js';
+import type { PartitionEntry, ProducerBatch } from '../accumulator/partition-state.js';
+import { type EngineContext, requestBump } from '../engine-context.js';
+import { reportUnknown, settleWritten } from '../outcome/batch-fate.js';
 import { resolveBatch } from './settle-records.js';
 
 /** Moves the partition's acknowledged position past `batch` (called in sequence order only). */

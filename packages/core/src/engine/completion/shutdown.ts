@@ -1,12 +1,12 @@
-import type { FatalProducerError } from '../errors/fatal-errors.js';
-import type { IdemError } from '../errors/idem-error.js';
-import { ProducerClosedError } from '../errors/send-errors.js';
-import type { Accumulator } from './accumulator.js';
+import type { FatalProducerError } from '../../errors/fatal-errors.js';
+import type { IdemError } from '../../errors/idem-error.js';
+import { ProducerClosedError } from '../../errors/send-errors.js';
+import type { Accumulator } from '../accumulator/accumulator.js';
+import type { PartitionEntry } from '../accumulator/partition-state.js';
+import type { EngineContext } from '../engine-context.js';
+import type { RecordPlacement } from '../placement/record-placement.js';
 import { advance } from './completion.js';
 import { rejectBatch } from './settle-records.js';
-import type { EngineContext } from './engine-context.js';
-import type { PartitionEntry } from './partition-state.js';
-import type { RecordPlacement } from './record-placement.js';
 
 /** Fails every batch still waiting for a sequence; they were never sent. */
 export function failUnsent(

@@ -1,10 +1,10 @@
 import type { InitProducerIdRequest, InitProducerIdResponse } from '@idem/codec';
 import { isRetriable, KafkaErrorCode, kafkaErrorByCode } from '@idem/codec';
-import { AuthorizationError, FatalProducerError } from '../errors/fatal-errors.js';
-import { ConnectionFailedError } from '../errors/send-errors.js';
-import { type Clock, fatalConnectionCause, type Random, type Transport } from '../ports/transport.js';
-import { backoffMs } from './backoff.js';
-import { NO_IDENTITY, type ProducerIdentity } from './partition-state.js';
+import { AuthorizationError, FatalProducerError } from '../../errors/fatal-errors.js';
+import { ConnectionFailedError } from '../../errors/send-errors.js';
+import { type Clock, fatalConnectionCause, type Random, type Transport } from '../../ports/transport.js';
+import { NO_IDENTITY, type ProducerIdentity } from '../accumulator/partition-state.js';
+import { backoffMs } from '../outcome/backoff.js';
 
 /** The largest producer epoch (int16). A bump past it needs a new producer id (librdkafka #3720 wraps to 0). */
 export const MAX_EPOCH = 32767;

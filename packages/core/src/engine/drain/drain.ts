@@ -1,9 +1,9 @@
 import { incrementSequence, NO_SEQUENCE } from '@idem/codec';
-import { InvalidRecordError } from '../errors/send-errors.js';
-import type { Accumulator } from './accumulator.js';
-import { rejectBatch } from './settle-records.js';
-import type { EngineContext } from './engine-context.js';
-import type { PartitionEntry, ProducerBatch } from './partition-state.js';
+import { InvalidRecordError } from '../../errors/send-errors.js';
+import type { Accumulator } from '../accumulator/accumulator.js';
+import type { PartitionEntry, ProducerBatch } from '../accumulator/partition-state.js';
+import { rejectBatch } from '../completion/settle-records.js';
+import type { EngineContext } from '../engine-context.js';
 
 /** The batch a partition can put into a request to `node` now, or the time to look again (reference §c.4). */
 export type DrainDecision =

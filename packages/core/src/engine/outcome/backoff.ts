@@ -1,4 +1,4 @@
-import type { Random } from '../ports/transport.js';
+import type { Random } from '../../ports/transport.js';
 
 /**
  * Exponential backoff with ±20% jitter (Java's retry.backoff.ms / retry.backoff.max.ms scheme): attempt 1 waits

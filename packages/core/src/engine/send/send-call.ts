@@ -1,6 +1,6 @@
-import type { IdemError } from '../errors/idem-error.js';
-import { BatchSendError } from '../errors/send-errors.js';
-import type { RecordMetadata } from '../producer/contract.js';
+import type { IdemError } from '../../errors/idem-error.js';
+import { BatchSendError } from '../../errors/send-errors.js';
+import type { RecordMetadata } from '../../producer/contract.js';
 
 /**
  * One `send()` call: collects a result per record and settles the caller's promise once every record has one.

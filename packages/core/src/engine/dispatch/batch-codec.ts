@@ -1,4 +1,4 @@
-import type { ProducerBatch } from './partition-state.js';
+import type { ProducerBatch } from '../accumulator/partition-state.js';
 
 /**
  * How batches become RecordBatch bytes. Encoding happens once, when a batch first gets its sequence; an epoch

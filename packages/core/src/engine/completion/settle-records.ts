@@ -1,6 +1,6 @@
-import type { IdemError } from '../errors/idem-error.js';
-import type { EngineContext } from './engine-context.js';
-import type { ProducerBatch } from './partition-state.js';
+import type { IdemError } from '../../errors/idem-error.js';
+import type { ProducerBatch } from '../accumulator/partition-state.js';
+import type { EngineContext } from '../engine-context.js';
 
 /** Settles the caller's records of one batch: each send call decides when its own promise settles. */
 

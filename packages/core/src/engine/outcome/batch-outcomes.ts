@@ -1,8 +1,8 @@
-import { RetriesExhaustedError } from '../errors/send-errors.js';
+import { RetriesExhaustedError } from '../../errors/send-errors.js';
+import type { PartitionEntry, ProducerBatch } from '../accumulator/partition-state.js';
+import type { EngineContext } from '../engine-context.js';
 import { backoffMs } from './backoff.js';
 import { refuse } from './batch-fate.js';
-import type { EngineContext } from './engine-context.js';
-import type { PartitionEntry, ProducerBatch } from './partition-state.js';
 
 /** What can happen to a batch after an answer: resend later, fail for good, give up, or a fatal stop. */
 

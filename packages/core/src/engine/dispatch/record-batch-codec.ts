@@ -1,6 +1,6 @@
 import { type CompressionName, encodeRecordBatch, restampRecordBatch } from '@idem/codec';
+import type { ProducerBatch } from '../accumulator/partition-state.js';
 import type { BatchCodec } from './batch-codec.js';
-import type { ProducerBatch } from './partition-state.js';
 
 /**
  * @idem/codec's RecordBatch v2 encoder as a BatchCodec, writing every batch with `compression`. Restamping

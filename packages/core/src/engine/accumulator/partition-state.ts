@@ -2,8 +2,8 @@
  * The per-partition state model (reference §c.2): a partition's bookkeeping and the batches it owns. One file
  * because each half refers to the other.
  */
-import type { IdemError } from '../errors/idem-error.js';
-import type { PendingRecord } from './pending-record.js';
+import type { IdemError } from '../../errors/idem-error.js';
+import type { PendingRecord } from '../send/pending-record.js';
 
 /** The (producer id, epoch) pair sequences belong to. */
 export interface ProducerIdentity {

@@ -1,4 +1,4 @@
-import type { PendingRecord } from './pending-record.js';
+import type { PendingRecord } from '../send/pending-record.js';
 
 /** A send() call whose records are not placed in batches yet. */
 export interface BacklogEntry {

@@ -1,7 +1,7 @@
 import { incrementSequence } from '@idem/codec';
-import { FatalProducerError } from '../errors/fatal-errors.js';
-import type { EngineContext } from './engine-context.js';
-import type { PartitionEntry } from './partition-state.js';
+import { FatalProducerError } from '../../errors/fatal-errors.js';
+import type { PartitionEntry } from '../accumulator/partition-state.js';
+import type { EngineContext } from '../engine-context.js';
 
 /**
  * The partition-scoped epoch bump (reference §c.6, KIP-360). Runs when some partitions asked for one and none of

@@ -1,15 +1,15 @@
 import type { ProduceResponsePartitionProduceResponse } from '@idem/codec';
 import { KafkaErrorCode, kafkaErrorByCode } from '@idem/codec';
-import { FatalProducerError } from '../errors/fatal-errors.js';
-import { BrokerRejectedError, ConnectionFailedError } from '../errors/send-errors.js';
-import type { FatalConnectionCause } from '../ports/transport.js';
-import { retryLater } from './batch-outcomes.js';
+import { FatalProducerError } from '../../errors/fatal-errors.js';
+import { BrokerRejectedError, ConnectionFailedError } from '../../errors/send-errors.js';
+import type { FatalConnectionCause } from '../../ports/transport.js';
+import type { PartitionEntry, ProducerBatch } from '../accumulator/partition-state.js';
+import { advance, emitLateAck } from '../completion/completion.js';
+import type { EngineContext } from '../engine-context.js';
+import { refuse, settleWritten } from '../outcome/batch-fate.js';
+import { retryLater } from '../outcome/batch-outcomes.js';
 import { split } from './batch-split.js';
-import { advance, emitLateAck } from './completion.js';
-import type { EngineContext } from './engine-context.js';
-import type { PartitionEntry, ProducerBatch } from './partition-state.js';
 import { onOutOfOrder, onUnknownProducerId } from './sequence-errors.js';
-import { refuse, settleWritten } from './batch-fate.js';
 
 /** Errors that say "ask metadata who leads now" without burning a retry (librdkafka's REFRESH, incr_retry = 0). */
 function isLeadershipError(code: number): boolean {

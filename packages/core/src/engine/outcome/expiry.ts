@@ -1,9 +1,9 @@
-import { DeliveryTimeoutError } from '../errors/send-errors.js';
+import { DeliveryTimeoutError } from '../../errors/send-errors.js';
+import type { PartitionEntry } from '../accumulator/partition-state.js';
+import { advance } from '../completion/completion.js';
+import { rejectBatch } from '../completion/settle-records.js';
+import type { EngineContext } from '../engine-context.js';
 import { failNotWritten, giveUpUnknown, reportUnknown } from './batch-fate.js';
-import { advance } from './completion.js';
-import { rejectBatch } from './settle-records.js';
-import type { EngineContext } from './engine-context.js';
-import type { PartitionEntry } from './partition-state.js';
 
 /**
  * Delivery timeout (reference §c.7) for one partition. Unsent batches fail (they have no sequence yet). A batch

@@ -1,12 +1,12 @@
-import type { ProducerConfig } from '../config/resolve.js';
-import type { IdemError } from '../errors/idem-error.js';
-import { InvalidRecordError, SendTimeoutError } from '../errors/send-errors.js';
-import { keyedPartition } from '../partitioner/murmur2.js';
-import type { StickyPartitioner } from '../partitioner/sticky-partitioner.js';
-import type { Accumulator } from './accumulator.js';
-import type { MetadataCache, TopicMetadata } from './metadata-cache.js';
-import { PartitionEntry, partitionKey } from './partition-state.js';
-import type { PendingRecord } from './pending-record.js';
+import type { ProducerConfig } from '../../config/resolve.js';
+import type { IdemError } from '../../errors/idem-error.js';
+import { InvalidRecordError, SendTimeoutError } from '../../errors/send-errors.js';
+import { keyedPartition } from '../../partitioner/murmur2.js';
+import type { StickyPartitioner } from '../../partitioner/sticky-partitioner.js';
+import type { Accumulator } from '../accumulator/accumulator.js';
+import { PartitionEntry, partitionKey } from '../accumulator/partition-state.js';
+import type { MetadataCache, TopicMetadata } from '../metadata/metadata-cache.js';
+import type { PendingRecord } from '../send/pending-record.js';
 import { type BacklogEntry, SendBacklog } from './send-backlog.js';
 
 /**

@@ -1,12 +1,12 @@
 import type { MetadataResponse } from '@idem/codec';
 import { isRetriable, KafkaErrorCode } from '@idem/codec';
-import { ConnectionFailedError } from '../errors/send-errors.js';
+import { ConnectionFailedError } from '../../errors/send-errors.js';
 import {
   type Clock,
   type FatalConnectionCause,
   fatalConnectionCause,
   type Transport,
-} from '../ports/transport.js';
+} from '../../ports/transport.js';
 
 export interface TopicMetadata {
   readonly partitionCount: number;

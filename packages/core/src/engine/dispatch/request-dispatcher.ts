@@ -1,9 +1,13 @@
 import type { ProduceRequest, ProduceResponse, ProduceResponsePartitionProduceResponse } from '@idem/codec';
-import { fatalConnectionCause, isNotSent, type Transport } from '../ports/transport.js';
-import { acknowledgeWithoutResponse } from './ack-without-response.js';
-import type { EngineContext } from './engine-context.js';
-import type { ProducerBatch } from './partition-state.js';
-import { handlePartitionResponse, handleUnknownOutcome, refuseConnection } from './response-handler.js';
+import { fatalConnectionCause, isNotSent, type Transport } from '../../ports/transport.js';
+import type { ProducerBatch } from '../accumulator/partition-state.js';
+import type { EngineContext } from '../engine-context.js';
+import { acknowledgeWithoutResponse } from '../response/ack-without-response.js';
+import {
+  handlePartitionResponse,
+  handleUnknownOutcome,
+  refuseConnection,
+} from '../response/response-handler.js';
 
 /** Topic ids are for Produce v13+; idem addresses topics by name, so the id is the all-zero uuid. */
 const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';

@@ -1,11 +1,11 @@
 import { incrementSequence, KafkaErrorCode, kafkaErrorByCode } from '@idem/codec';
-import { SequenceConflictError } from '../errors/send-errors.js';
-import { settleNotWritten, strictFatal } from './batch-fate.js';
-import { dataLoss, retryLater } from './batch-outcomes.js';
-import { firstLive } from './drain.js';
-import { type EngineContext, requestBump } from './engine-context.js';
-import type { ProducerBatch } from './partition-state.js';
-import { rejectBatch } from './settle-records.js';
+import { SequenceConflictError } from '../../errors/send-errors.js';
+import type { ProducerBatch } from '../accumulator/partition-state.js';
+import { rejectBatch } from '../completion/settle-records.js';
+import { firstLive } from '../drain/drain.js';
+import { type EngineContext, requestBump } from '../engine-context.js';
+import { settleNotWritten, strictFatal } from '../outcome/batch-fate.js';
+import { dataLoss, retryLater } from '../outcome/batch-outcomes.js';
 
 /**
  * OUT_OF_ORDER_SEQUENCE_NUMBER (45) and UNKNOWN_PRODUCER_ID (59): the rows of reference §c.5 that decide between

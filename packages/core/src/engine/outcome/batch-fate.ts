@@ -1,8 +1,8 @@
-import type { IdemError } from '../errors/idem-error.js';
-import { FatalProducerError } from '../errors/fatal-errors.js';
-import { rejectBatch } from './settle-records.js';
-import type { EngineContext } from './engine-context.js';
-import type { ProducerBatch } from './partition-state.js';
+import { FatalProducerError } from '../../errors/fatal-errors.js';
+import type { IdemError } from '../../errors/idem-error.js';
+import type { ProducerBatch } from '../accumulator/partition-state.js';
+import { rejectBatch } from '../completion/settle-records.js';
+import type { EngineContext } from '../engine-context.js';
 
 /**
  * The unknown-fate rule (docs/design.md §"The unknown-fate rule"), in one place: a batch that may be in the log is

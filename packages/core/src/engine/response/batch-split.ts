@@ -1,6 +1,6 @@
 import { incrementSequence } from '@idem/codec';
-import type { EngineContext } from './engine-context.js';
-import { ProducerBatch } from './partition-state.js';
+import { ProducerBatch } from '../accumulator/partition-state.js';
+import type { EngineContext } from '../engine-context.js';
 
 /**
  * MESSAGE_TOO_LARGE for a batch of several records: the broker appended nothing, so the batch may be cut in

@@ -1,5 +1,5 @@
-import { InvalidRecordError } from '../errors/send-errors.js';
-import type { ProducerRecord, RecordData } from '../producer/contract.js';
+import { InvalidRecordError } from '../../errors/send-errors.js';
+import type { ProducerRecord, RecordData } from '../../producer/contract.js';
 import type { EncodedHeader, PendingRecord } from './pending-record.js';
 import type { SendCall } from './send-call.js';
 
