@@ -26,7 +26,7 @@ export interface EngineContext {
   readonly firstSequence: ((topic: string, partition: number) => number) | null;
 }
 
-/** Mark `entry` as needing its in-flight batches renumbered under a new identity (reference §c.6). */
+/** Mark `entry` as needing its in-flight batches renumbered under a new identity (docs/design.md §"Epoch bumps"). */
 export function requestBump(ctx: EngineContext, entry: PartitionEntry): void {
   // Without idempotence there are no sequences to renumber.
   if (entry.bumpRequested || !ctx.config.idempotent) return;

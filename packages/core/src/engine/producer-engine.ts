@@ -64,7 +64,7 @@ export interface ProducerEngineOptions extends ProducerOptions {
 
 /**
  * The transport-agnostic idempotent producer: accumulates records, assigns sequences at drain, sends through the
- * Transport port and applies the decision table of reference §c. Every adapter wraps one of these.
+ * Transport port and applies docs/design.md §"The decision table". Every adapter wraps one of these.
  */
 export class ProducerEngine implements Producer {
   readonly config: ProducerConfig;
@@ -297,7 +297,7 @@ export class ProducerEngine implements Producer {
       requested.push(entry);
     }
     if (requested === null) return Number.POSITIVE_INFINITY;
-    // Repeated bumps without progress back off (reference §c.6 step 4).
+    // Repeated bumps without progress back off (docs/design.md §"Epoch bumps").
     const allowedAt = this.lastBumpAt + this.config.retryBackoffMs;
     if (now < allowedAt) return allowedAt;
     const before = this.ids.identity.generation;
@@ -421,7 +421,7 @@ export class ProducerEngine implements Producer {
     return null;
   }
 
-  /** Sticky fatal state (reference §c.3): fail what is not on the wire, let requests in flight finish. */
+  /** Sticky fatal state (docs/design.md §"Invariants"): fail what is not on the wire, let requests in flight finish. */
   private enterFatal(error: FatalProducerError): void {
     if (this.fatalError !== null) return;
     this.fatalError = error;

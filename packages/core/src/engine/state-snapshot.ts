@@ -43,7 +43,7 @@ function partitionState(entry: PartitionEntry): PartitionState {
   });
 }
 
-/** A frozen copy of the producer's bookkeeping for `producer.state` (reference §c.10). */
+/** A frozen copy of the producer's bookkeeping for `producer.state` (docs/design.md §"The path of a record"). */
 export function snapshotState(
   status: ProducerStatus,
   ids: ProducerIdManager,

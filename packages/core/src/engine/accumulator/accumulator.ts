@@ -6,7 +6,7 @@ import { ProducerBatch } from './partition-state.js';
 export const BATCH_OVERHEAD = 61;
 
 /**
- * Groups records into per-partition batches (reference §c.4's "queue of unsent batches"). A batch takes records
+ * Groups records into per-partition batches (docs/design.md §"Invariants"'s "queue of unsent batches"). A batch takes records
  * until the next one would push it past `batchSize`; a record bigger than that gets a batch of its own. Records
  * keep their send() order within a partition because they are only ever appended to the newest batch.
  */

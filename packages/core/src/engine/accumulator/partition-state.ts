@@ -1,5 +1,5 @@
 /**
- * The per-partition state model (reference §c.2): a partition's bookkeeping and the batches it owns. One file
+ * The per-partition state model (docs/design.md §"The path of a record"): a partition's bookkeeping and the batches it owns. One file
  * because each half refers to the other.
  */
 import type { IdemError } from '../../errors/idem-error.js';
@@ -16,7 +16,7 @@ export interface ProducerIdentity {
 export const NO_IDENTITY: ProducerIdentity = Object.freeze({ producerId: -1n, epoch: -1, generation: -1 });
 
 /**
- * Everything the producer tracks for one topic-partition (reference §c.2): the unsent queue, the batches with
+ * Everything the producer tracks for one topic-partition (docs/design.md §"The path of a record"): the unsent queue, the batches with
  * sequences in assignment order, and the sequence bookkeeping of the identity they belong to.
  */
 export class PartitionEntry {

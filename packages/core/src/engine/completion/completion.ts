@@ -16,7 +16,7 @@ function recordAck(entry: PartitionEntry, batch: ProducerBatch): void {
  * Completes the partition's batches from the front, in sequence order (I6): an acknowledged batch behind an
  * unfinished one waits. Failed batches at the front are dropped, and a gap they leave (the broker never appended
  * them, nothing later was accepted) makes the partition ask for an epoch bump — only now, when everything before
- * the gap is resolved, so nothing that may have been written is ever renumbered (KAFKA-14034, o2).
+ * the gap is resolved, so nothing that may have been written is ever renumbered (KAFKA-14034, KAFKA-14034).
  */
 export function advance(ctx: EngineContext, entry: PartitionEntry): void {
   const inflight = entry.inflight;

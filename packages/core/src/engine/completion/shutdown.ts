@@ -23,7 +23,7 @@ export function failUnsent(
 }
 
 /**
- * The fatal state's sweep (reference §c.3): everything not on the wire fails with the fatal error (carrying each
+ * The fatal state's sweep (docs/design.md §"Invariants"): everything not on the wire fails with the fatal error (carrying each
  * batch's own possiblyPersisted); requests in flight finish and are swept again when they return.
  */
 export function sweepFatal(

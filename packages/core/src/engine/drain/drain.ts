@@ -5,7 +5,7 @@ import type { PartitionEntry, ProducerBatch } from '../accumulator/partition-sta
 import { rejectBatch } from '../completion/settle-records.js';
 import type { EngineContext } from '../engine-context.js';
 
-/** The batch a partition can put into a request to `node` now, or the time to look again (reference §c.4). */
+/** The batch a partition can put into a request to `node` now, or the time to look again (docs/design.md §"Invariants"). */
 export type DrainDecision =
   | { readonly batch: ProducerBatch; readonly retry: boolean }
   | { readonly batch: null; readonly wakeAt: number };

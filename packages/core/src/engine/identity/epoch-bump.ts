@@ -4,10 +4,10 @@ import type { PartitionEntry } from '../accumulator/partition-state.js';
 import type { EngineContext } from '../engine-context.js';
 
 /**
- * The partition-scoped epoch bump (reference §c.6, KIP-360). Runs when some partitions asked for one and none of
+ * The partition-scoped epoch bump (docs/design.md §"Epoch bumps", KIP-360). Runs when some partitions asked for one and none of
  * them has a request outstanding. The epoch goes up by one locally; at 32767 the producer asks for a new id
- * instead (o5). Only the partitions that asked renumber their unfinished batches from 0; every other partition
- * keeps its stamped batches under the old epoch and adopts the new one when its in-flight set is empty (o3, o4).
+ * instead (librdkafka#3720). Only the partitions that asked renumber their unfinished batches from 0; every other partition
+ * keeps its stamped batches under the old epoch and adopts the new one when its in-flight set is empty (KAFKA-12152, librdkafka#4953).
  *
  * Returns false while it must wait (requests outstanding, or a new producer id pending).
  */

@@ -22,7 +22,7 @@ export interface ProducerIdListener {
 }
 
 /**
- * The producer-wide identity (reference §c.3): obtains a producer id with InitProducerId, bumps the epoch locally
+ * The producer-wide identity (docs/design.md §"Invariants"): obtains a producer id with InitProducerId, bumps the epoch locally
  * (KIP-360), and asks for a new id when the epoch is exhausted. Retries go to a different broker each time when
  * the transport lets the core choose, so one hung broker cannot wedge initialisation (platformatic#317).
  */

@@ -6,7 +6,7 @@ import type { EngineContext } from '../engine-context.js';
 import { failNotWritten, giveUpUnknown, reportUnknown } from './batch-fate.js';
 
 /**
- * Delivery timeout (reference §c.7) for one partition. Unsent batches fail (they have no sequence yet). A batch
+ * Delivery timeout (docs/design.md §"Bounded delivery") for one partition. Unsent batches fail (they have no sequence yet). A batch
  * with a sequence fails only if the broker certainly does not have it; one whose outcome is unknown keeps its
  * identity and is retried, unless bounded delivery was chosen — then it fails with possiblyPersisted and the
  * partition stays unresolved until later answers tell. Returns the next time something here can expire.

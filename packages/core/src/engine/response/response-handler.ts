@@ -24,7 +24,7 @@ function mayHaveAppended(code: number): boolean {
 }
 
 /**
- * The per-partition decision table of reference §c.5, for one batch and the broker's answer to it. Every branch
+ * The per-partition decision table of docs/design.md §"The decision table", for one batch and the broker's answer to it. Every branch
  * ends with the partition's completions advanced in sequence order.
  */
 export function handlePartitionResponse(
@@ -53,7 +53,7 @@ export function handlePartitionResponse(
       acknowledge(ctx, batch, response.baseOffset, response.logAppendTimeMs);
       break;
     case KafkaErrorCode.DUPLICATE_SEQUENCE_NUMBER:
-      // Brokers 1.0-1.1: a retry older than the retained batches; it was written, the offset is not known (b16).
+      // Brokers 1.0-1.1: a retry older than the retained batches; it was written, the offset is not known (docs/design.md §"The decision table").
       acknowledge(ctx, batch, -1n, -1n);
       break;
     case KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER:

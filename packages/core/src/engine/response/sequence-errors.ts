@@ -8,7 +8,7 @@ import { settleNotWritten, strictFatal } from '../outcome/batch-fate.js';
 import { dataLoss, retryLater } from '../outcome/batch-outcomes.js';
 
 /**
- * OUT_OF_ORDER_SEQUENCE_NUMBER (45) and UNKNOWN_PRODUCER_ID (59): the rows of reference §c.5 that decide between
+ * OUT_OF_ORDER_SEQUENCE_NUMBER (45) and UNKNOWN_PRODUCER_ID (59): the rows of docs/design.md §"The decision table" that decide between
  * "an earlier batch will fill the gap", "the broker lost data or state" and "this batch can never go in order".
  */
 
@@ -42,7 +42,7 @@ export function onOutOfOrder(ctx: EngineContext, batch: ProducerBatch, logStartO
   }
 
   // An earlier batch failed too; it goes first and fills the gap, or a bump already on its way renumbers this
-  // one (o4: no bump for a 45 that is not at the head).
+  // one (librdkafka#4953: no bump for a 45 that is not at the head).
   if (!isHeadOfLine(batch)) {
     retryLater(ctx, batch, false, 'OUT_OF_ORDER_SEQUENCE_NUMBER behind an earlier retry');
     return;
@@ -54,7 +54,7 @@ export function onOutOfOrder(ctx: EngineContext, batch: ProducerBatch, logStartO
   }
 
   // The head batch is out of sequence: the broker lost data or state we had (truncation), or retention
-  // removed it all (o11: not a loss).
+  // removed it all (franz-go#805: not a loss).
   renumberHead(ctx, batch, logStartOffset, {
     reason: 'sequenceGap',
     kafkaCode: KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
@@ -65,7 +65,7 @@ export function onOutOfOrder(ctx: EngineContext, batch: ProducerBatch, logStartO
 
 /**
  * Whether `batch` is the one the broker should take next: the earliest unfinished batch, directly after the
- * last in-order acknowledgement (reference §c.5 `isNext`), with no bump pending. Only then is an error for it
+ * last in-order acknowledgement (docs/design.md §"The decision table" `isNext`), with no bump pending. Only then is an error for it
  * about the broker's state rather than about an earlier failure.
  */
 function isHeadOfLine(batch: ProducerBatch): boolean {
@@ -88,7 +88,7 @@ function acceptedLater(batch: ProducerBatch): boolean {
 }
 
 /**
- * The broker accepted later sequences (it had no state for us, o1) and now rejects this batch: it can never be
+ * The broker accepted later sequences (it had no state for us, KAFKA-14359) and now rejects this batch: it can never be
  * written in order under this epoch. Failing it beats resending it after the later data or spinning until the
  * delivery timeout (KAFKA-14359).
  */
@@ -140,7 +140,7 @@ interface HeadLoss {
 
 /**
  * The head batch was refused because the broker's state no longer follows ours. It goes back to be renumbered
- * under a new epoch; unless everything we had acknowledged is below the log start (retention, o11), the broker
+ * under a new epoch; unless everything we had acknowledged is below the log start (retention, franz-go#805), the broker
  * lost data we had, which is reported (`dataLoss`) or, in strict mode, fatal.
  */
 function renumberHead(
