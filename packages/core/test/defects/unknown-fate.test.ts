@@ -77,4 +77,56 @@ describe('defect 1: the fate of a possibly-written batch', () => {
     value(await h.settle(b));
     expect(h.cluster.values('t', 0)).toEqual(['w', 'B']);
   });
+
+  it('OUT_OF_ORDER after two held batches proves only the one right before it not written (simulation seed 1244)', async () => {
+    const h = createHarness(
+      { topics: { t: { partitions: 1 } } },
+      { lingerMs: 0, batchSize: 80, requestTimeoutMs: 1000 },
+    );
+    value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'w' })));
+    // A is appended, B and C are not; all three answers are lost, so all three may be in the log.
+    h.cluster.produceFaults.push({ fault: 'hangAfterAppend' }, { fault: 'hang' }, { fault: 'hang' });
+    const sends = ['A', 'B', 'C'].map((v) => h.producer.send({ topic: 't', partition: 0, value: v }));
+    await h.runUntil(() => h.cluster.produceLog.length === 4);
+    // A's and B's retries are refused before the duplicate check; C's retry then gets OUT_OF_ORDER.
+    h.cluster.errorRules.push(
+      { topic: 't', partition: 0, code: MESSAGE_TOO_LARGE, times: 1, sequence: 1 },
+      { topic: 't', partition: 0, code: RECORD_LIST_TOO_LARGE, times: 1, sequence: 2 },
+    );
+    const [a, b, c] = value(await h.settle(Promise.allSettled(sends)));
+    expect(h.cluster.values('t', 0)).toEqual(['w', 'A', 'C']);
+    // B is certainly not in the log; A cannot be told apart any more, so it is reported possibly persisted.
+    expect(b).toMatchObject({
+      status: 'rejected',
+      reason: { kafkaCode: RECORD_LIST_TOO_LARGE, possiblyPersisted: false },
+    });
+    expect(a).toMatchObject({
+      status: 'rejected',
+      reason: { kafkaCode: MESSAGE_TOO_LARGE, possiblyPersisted: true },
+    });
+    expect(c?.status).toBe('fulfilled');
+    expect(h.events.dataLoss ?? []).toHaveLength(0);
+  });
+
+  it('a later ack does not prove a held batch written when the broker had no state for us (simulation seed 1917)', async () => {
+    const h = createHarness({ topics: { t: { partitions: 1 } } }, { lingerMs: 0, requestTimeoutMs: 1000 });
+    // First batch of the producer on the partition: refused as too large, split; the first half's request hangs
+    // (not appended), its retry is refused again; the second half is then accepted by a broker with no state for
+    // this producer, which takes any first sequence: that ack says nothing about the first half.
+    h.cluster.errorRules.push(
+      { topic: 't', partition: 0, code: MESSAGE_TOO_LARGE, times: 1, sequence: 0 },
+      { topic: 't', partition: 0, code: MESSAGE_TOO_LARGE, times: 1, sequence: 0 },
+    );
+    const sends = ['A1', 'A2', 'A3', 'A4'].map((v) => ({ topic: 't', partition: 0, value: v }));
+    const sent = h.producer.send(sends);
+    await h.runUntil(() => h.cluster.produceLog.length === 1);
+    h.cluster.produceFaults.push({ fault: 'hang' });
+    const failed = reason(await h.settle(sent));
+    const results = (failed as { results: unknown[] }).results;
+    expect(h.cluster.values('t', 0)).toEqual(['A3', 'A4']);
+    expect(results[0]).toMatchObject({ kafkaCode: MESSAGE_TOO_LARGE, possiblyPersisted: true });
+    expect(results[1]).toMatchObject({ kafkaCode: MESSAGE_TOO_LARGE, possiblyPersisted: true });
+    expect(results[2]).toMatchObject({ offset: 0n });
+    expect(results[3]).toMatchObject({ offset: 1n });
+  });
 });

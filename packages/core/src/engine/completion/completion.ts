@@ -1,7 +1,7 @@
 import { lastSequence } from '@idem/codec';
 import type { PartitionEntry, ProducerBatch } from '../accumulator/partition-state.js';
 import { type EngineContext, requestBump } from '../engine-context.js';
-import { reportUnknown, settleWritten } from '../outcome/batch-fate.js';
+import { ackProvesEarlier, reportUnknown, reportUnprovable, settleWritten } from '../outcome/batch-fate.js';
 import { resolveBatch } from './settle-records.js';
 
 /** Moves the partition's acknowledged position past `batch` (called in sequence order only). */
@@ -32,8 +32,10 @@ export function advance(ctx: EngineContext, entry: PartitionEntry): void {
       // Held (docs/design.md §"The unknown-fate rule"): a later batch of this identity will settle it — its ack
       // proves this one written, its OUT_OF_ORDER proves it not. With none left to ask, it is reported as possibly
       // persisted and handled like any batch given up with an unknown outcome (the next branch, on the next pass).
-      if (laterAcked(inflight, removed + 1)) settleWritten(head);
-      else if (laterLive(inflight, removed + 1) && !entry.bumpRequested) break;
+      if (laterAcked(inflight, removed + 1)) {
+        if (ackProvesEarlier(ctx, entry, entry.lastAckAt)) settleWritten(head);
+        else reportUnprovable(ctx, head);
+      } else if (laterLive(inflight, removed + 1) && !entry.bumpRequested) break;
       else reportUnknown(ctx, head);
       continue;
     } else if (head.status === 'deadNotWritten') {
@@ -43,7 +45,9 @@ export function advance(ctx: EngineContext, entry: PartitionEntry): void {
       if (head.onWire) break;
       // A later batch decides: its ack proves this one was written, its OUT_OF_ORDER proves it was not.
       if (laterLive(inflight, removed + 1)) break;
-      if (laterAcked(inflight, removed + 1)) emitLateAck(ctx, head, -1n);
+      if (laterAcked(inflight, removed + 1)) {
+        if (ackProvesEarlier(ctx, entry, entry.lastAckAt)) emitLateAck(ctx, head, -1n);
+      }
       // Nobody can tell whether it was written: it is never resent, the partition continues under a new epoch.
       else requestBump(ctx, entry);
     } else {

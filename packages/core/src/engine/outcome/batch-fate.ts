@@ -1,6 +1,6 @@
 import { FatalProducerError } from '../../errors/fatal-errors.js';
 import type { IdemError } from '../../errors/idem-error.js';
-import type { ProducerBatch } from '../accumulator/partition-state.js';
+import type { PartitionEntry, ProducerBatch } from '../accumulator/partition-state.js';
 import { rejectBatch } from '../completion/settle-records.js';
 import type { EngineContext } from '../engine-context.js';
 
@@ -36,6 +36,27 @@ export function refuse(ctx: EngineContext, batch: ProducerBatch, refusal: Refusa
   batch.status = 'unknownFate';
   batch.refusal = refusal;
   ctx.wake();
+}
+
+/**
+ * Whether an acknowledgement of a later batch proves the earlier batches of the partition's identity are in the
+ * log. Only if the broker already had our state there: a broker without it takes any first sequence (Kafka 2.5+
+ * from an unknown producer, KAFKA-14359), so the later batch may have been accepted across a gap. An earlier
+ * in-order acknowledgement under this identity, recent enough that the broker cannot have expired us, shows the
+ * state exists. `lastAckAt` must be read before the new acknowledgement is noted.
+ */
+export function ackProvesEarlier(ctx: EngineContext, entry: PartitionEntry, lastAckAt: number): boolean {
+  return entry.lastAckedSequence >= 0 && ctx.clock.now() - lastAckAt < ctx.config.producerIdExpirationMs;
+}
+
+/**
+ * A later batch was acknowledged but that does not prove `batch` written (see `ackProvesEarlier`): nothing can
+ * settle it any more. Reported as possibly persisted; no gap needs closing, since the broker's sequence now
+ * continues from the later batch.
+ */
+export function reportUnprovable(ctx: EngineContext, batch: ProducerBatch): void {
+  if (batch.status === 'unknownFate') reportUnknown(ctx, batch);
+  batch.status = 'conflict';
 }
 
 /** A later batch's acknowledgement proved `batch` is in the log; it completes, in order, with an unknown offset. */

@@ -6,7 +6,7 @@ import type { FatalConnectionCause } from '../../ports/transport.js';
 import type { PartitionEntry, ProducerBatch } from '../accumulator/partition-state.js';
 import { advance, emitLateAck } from '../completion/completion.js';
 import type { EngineContext } from '../engine-context.js';
-import { refuse, settleWritten } from '../outcome/batch-fate.js';
+import { ackProvesEarlier, refuse, reportUnprovable, settleWritten } from '../outcome/batch-fate.js';
 import { retryLater } from '../outcome/batch-outcomes.js';
 import { split } from './batch-split.js';
 import { onOutOfOrder, onUnknownProducerId } from './sequence-errors.js';
@@ -126,15 +126,21 @@ function acknowledge(
   baseOffset: bigint,
   logAppendTime: bigint,
 ): void {
+  const entry = batch.partition;
   batch.status = 'acked';
   batch.baseOffset = baseOffset;
   batch.logAppendTime = logAppendTime;
-  noteOk(ctx, batch.partition);
-  // An ack proves every earlier batch of this identity was written: the broker takes only the next sequence.
-  for (const earlier of batch.partition.inflight) {
+  const proves = ackProvesEarlier(ctx, entry, entry.lastAckAt);
+  noteOk(ctx, entry);
+  // With our state at the broker, an ack proves every earlier batch of this identity was written: the broker takes
+  // only the next sequence (docs/design.md §"The unknown-fate rule").
+  for (const earlier of entry.inflight) {
     if (earlier === batch) break;
-    if (earlier.status === 'unknownFate') settleWritten(earlier);
-    else if (earlier.status === 'deadUnknown' && !earlier.onWire) {
+    const unknown = earlier.status === 'unknownFate' || (earlier.status === 'deadUnknown' && !earlier.onWire);
+    if (!unknown) continue;
+    if (!proves) reportUnprovable(ctx, earlier);
+    else if (earlier.status === 'unknownFate') settleWritten(earlier);
+    else {
       earlier.status = 'lateAcked';
       emitLateAck(ctx, earlier, -1n);
     }

@@ -4,7 +4,7 @@ import type { ProducerBatch } from '../accumulator/partition-state.js';
 import { rejectBatch } from '../completion/settle-records.js';
 import { firstLive } from '../drain/drain.js';
 import { type EngineContext, requestBump } from '../engine-context.js';
-import { settleNotWritten, strictFatal } from '../outcome/batch-fate.js';
+import { reportUnknown, settleNotWritten, strictFatal } from '../outcome/batch-fate.js';
 import { dataLoss, retryLater } from '../outcome/batch-outcomes.js';
 
 /**
@@ -21,23 +21,28 @@ export function onOutOfOrder(ctx: EngineContext, batch: ProducerBatch, logStartO
     conflict(ctx, batch, KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
     return;
   }
-  // Batches held or given up before this one (unknown fate, delivery timeout, failed for good): OUT_OF_ORDER here
-  // proves none of them was written, since the broker would have taken this one right after them
-  // (docs/design.md §"The unknown-fate rule"). The bump closes the gap.
+  // The earliest live batch, right after a batch held or given up (unknown fate, delivery timeout, failed for
+  // good): OUT_OF_ORDER says the broker's last sequence is not the one just before this batch, so that batch is not
+  // in the log. It says nothing about batches before it, and nothing can settle them any more (every later batch
+  // would get the same answer): they are reported as possibly persisted. The bump closes the gap
+  // (docs/design.md §"The unknown-fate rule").
   const previous = inflight[index - 1];
   if (
     previous !== undefined &&
+    !previous.onWire &&
     (previous.status === 'deadUnknown' ||
       previous.status === 'deadNotWritten' ||
       previous.status === 'unknownFate') &&
     firstLive(inflight) === batch &&
     !entry.bumpRequested
   ) {
-    for (const earlier of inflight.slice(0, index)) {
-      if (earlier.status === 'unknownFate') settleNotWritten(ctx, earlier);
-      else if (earlier.status === 'deadUnknown' && !earlier.onWire) earlier.status = 'deadNotWritten';
+    for (const earlier of inflight.slice(0, index - 1)) {
+      if (earlier.status === 'unknownFate') reportUnknown(ctx, earlier);
     }
+    if (previous.status === 'unknownFate') settleNotWritten(ctx, previous);
+    else if (previous.status === 'deadUnknown') previous.status = 'deadNotWritten';
     retryLater(ctx, batch, false, 'OUT_OF_ORDER_SEQUENCE_NUMBER after a failed batch');
+    requestBump(ctx, entry);
     return;
   }
 
