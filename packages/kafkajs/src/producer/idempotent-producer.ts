@@ -1,6 +1,13 @@
 // The drop-in producer: kafkajs's producer surface over idem's core. `kafka.producer(opts)` becomes
 // `idempotentProducer(kafka, opts)`; sends, results and events keep kafkajs's shapes.
-import { type Producer, ProducerEngine, type ProducerRecord, recordBatchCodecFor } from '@idem/core';
+import {
+  ConnectionFailedError,
+  fatalConnectionCause,
+  type Producer,
+  ProducerEngine,
+  type ProducerRecord,
+  recordBatchCodecFor,
+} from '@idem/core';
 import type {
   Kafka,
   Logger,
@@ -64,10 +71,19 @@ export class IdempotentKafkajsProducer {
     return this.current().engine;
   }
 
-  /** Connects kafkajs's cluster and checks that a broker answers. */
+  /**
+   * Connects kafkajs's cluster and checks that a broker answers. A failure no retry can fix (wrong SASL password,
+   * principal refused, TLS) rejects with a ConnectionFailedError naming it, as sends then do.
+   */
   async connect(): Promise<void> {
     await this.closing;
-    await this.current().transport.metadata([]);
+    try {
+      await this.current().transport.metadata([]);
+    } catch (error) {
+      const cause = fatalConnectionCause(error);
+      if (cause === null) throw error;
+      throw new ConnectionFailedError(cause, error instanceof Error ? error.message : String(error));
+    }
     this.instrumentation.emit(PRODUCER_EVENTS.CONNECT, null);
   }
 
