@@ -111,7 +111,7 @@ export interface ProducerEvents {
     readonly reason: string;
     readonly possiblyPersisted: boolean;
   };
-  /** A batch failed to the user as possibly persisted (bounded delivery) was written after all. */
+  /** A batch reported to the user as possibly persisted was proven written after all (its offset, or -1n). */
   lateAck: {
     readonly topic: string;
     readonly partition: number;
