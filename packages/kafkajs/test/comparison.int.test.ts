@@ -5,6 +5,7 @@
 import { describeKafka, requireBootstrap } from '@idem/kafka-tooling';
 import { afterAll, expect, it } from 'vitest';
 import { CLIENT_NAMES } from './support/chaos/clients.js';
+import { logShape } from './support/chaos/log-shape.js';
 import { type ComparisonRow, recordRows, toRow } from './support/chaos/results-file.js';
 import { runScenario } from './support/chaos/run-scenario.js';
 import { SCENARIOS } from './support/chaos/scenarios.js';
@@ -36,6 +37,11 @@ describeKafka('comparison: kafkajs producers under the chaos scenarios (measurem
       const row = toRow(result, SEED);
       rows.push(row);
       process.stderr.write(`[comparison] ${JSON.stringify({ ...row, faults: undefined, at: undefined })}\n`);
+      if (scenario.workload)
+        for (const log of result.logs.filter((l) => l.records.length > 0))
+          process.stderr.write(
+            `[comparison] ${client} / ${scenario.name} partition ${log.partition}: ${logShape(log)}\n`,
+          );
       expect(row.records).toBeGreaterThan(0);
     },
     90_000,

@@ -1,12 +1,13 @@
-// Runs one chaos scenario for one client: a fresh topic and proxy, concurrent sends of many records, the topic read
-// back from the broker directly, and the testkit's verdict.
+// Runs one chaos scenario for one client: a fresh topic and proxy, the scenario's workload (by default concurrent
+// sends of many records), the topic read back from the broker directly, and the testkit's verdict.
 import { startFaultProxy } from '@idem/fault-proxy';
 import { uniqueTopic } from '@idem/kafka-tooling';
-import { checkDelivery, type SentRecord, type Verdict } from '@idem/testkit';
+import { checkDelivery, type PartitionLog, type SentRecord, type Verdict } from '@idem/testkit';
 import { createTopic, kafkaOf } from '../kafka-clients.js';
 import { readTopic, toPartitionLogs } from '../read-topic.js';
-import { type ClientName, createChaosClient, type MessageOutcome } from './clients.js';
+import { type ClientName, createChaosClient } from './clients.js';
 import type { ChaosScenario } from './scenarios.js';
+import { concurrentSends, recordingSend, type SentEntry } from './workload.js';
 
 export interface ChaosRunOptions {
   readonly bootstrap: string;
@@ -26,7 +27,10 @@ export interface ChaosRunResult {
   readonly verdict: Verdict;
   readonly sent: number;
   readonly elapsedMs: number;
+  /** The proxy's fault counts, and those the workload injected itself (e.g. a topic config changed mid-run). */
   readonly faults: Record<string, number>;
+  /** What the broker holds, per partition, as the checker saw it. */
+  readonly logs: readonly PartitionLog[];
 }
 
 export async function runScenario(
@@ -42,7 +46,8 @@ export async function runScenario(
     seed: options.seed,
     maxLifetimeMs: 170_000,
   });
-  const sent: { id: string; order: number; outcome: MessageOutcome | null }[] = [];
+  const sent: SentEntry[] = [];
+  const faults: Record<string, number> = {};
   const started = performance.now();
   let elapsedMs = 0;
   try {
@@ -50,42 +55,22 @@ export async function runScenario(
     const producer = createChaosClient(client, kafka);
     await producer.connect();
     scenario.install(proxy, options.seed);
-
-    const sends = Math.ceil(options.records / options.messagesPerSend);
-    let next = 0;
-    const pending = new Set<Promise<void>>();
-    const worker = async (): Promise<void> => {
-      while (next < sends && performance.now() - started < options.deadlineMs) {
-        const s = next++;
-        const partition = s % options.partitions;
-        const entries = Array.from({ length: options.messagesPerSend }, (_, m) => {
-          const entry = {
-            id: `${s}-${m}`,
-            order: s * options.messagesPerSend + m,
-            outcome: null as MessageOutcome | null,
-          };
-          sent.push(entry);
-          return entry;
-        });
-        const outcomes = await producer.send(
-          topic,
-          partition,
-          entries.map((e) => e.id),
-        );
-        outcomes.forEach((outcome, i) => {
-          (entries[i] as { outcome: MessageOutcome | null }).outcome = outcome;
-        });
-      }
-    };
-    const workers = Array.from({ length: options.concurrency }, () => {
-      const p = worker();
-      pending.add(p);
-      return p;
+    const workload = (scenario.workload ?? concurrentSends)({
+      producer,
+      proxy,
+      direct,
+      topic,
+      options,
+      started,
+      send: recordingSend(producer, topic, sent),
+      countFault: (kind) => {
+        faults[kind] = (faults[kind] ?? 0) + 1;
+      },
     });
     // A client that never settles a send must not hang the suite: give up waiting at the deadline.
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all(workers),
+      workload,
       new Promise((resolve) => {
         timer = setTimeout(resolve, options.deadlineMs + 15_000);
       }),
@@ -106,11 +91,7 @@ export async function runScenario(
       entry.outcome === null
         ? { status: 'pending' }
         : entry.outcome.ok
-          ? {
-              status: 'acked',
-              partition: Number(entry.id.split('-')[0]) % options.partitions,
-              offset: entry.outcome.offset,
-            }
+          ? { status: 'acked', partition: entry.partition, offset: entry.outcome.offset }
           : {
               status: 'failed',
               code: entry.outcome.code,
@@ -118,7 +99,6 @@ export async function runScenario(
               typed: entry.outcome.typed,
             },
   }));
-  const faults: Record<string, number> = {};
   for (const kind of ['ackLost', 'cut', 'delay', 'blackhole'] as const) faults[kind] = proxy.count(kind);
   return {
     client,
@@ -127,5 +107,6 @@ export async function runScenario(
     sent: records.length,
     elapsedMs,
     faults,
+    logs,
   };
 }

@@ -1,16 +1,13 @@
 // The fault schedules of the chaos suite. Each installs rules on a fresh proxy; probabilities draw from the
 // proxy's seeded generator, and the randomized schedule from a Prng of the same seed, so a run replays.
-import type { FaultProxy, FaultRuleSpec } from '@idem/fault-proxy';
+import type { FaultRuleSpec } from '@idem/fault-proxy';
 import { Prng } from '@idem/testkit';
+import { configChangedDuringRetry } from './config-change.js';
+import type { ChaosScenario } from './scenario.js';
+
+export type { ChaosScenario } from './scenario.js';
 
 const PRODUCE = 0;
-
-export interface ChaosScenario {
-  readonly name: string;
-  /** What the scenario does, for the report. */
-  readonly description: string;
-  install(proxy: FaultProxy, seed: number): void;
-}
 
 function rules(name: string, description: string, specs: readonly FaultRuleSpec[]): ChaosScenario {
   return {
@@ -58,4 +55,5 @@ export const SCENARIOS: readonly ChaosScenario[] = [
       }
     },
   },
+  configChangedDuringRetry,
 ];
