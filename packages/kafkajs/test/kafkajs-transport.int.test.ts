@@ -2,7 +2,7 @@
 // five at a time on kafkajs's connection, deduplicated by the broker on retry — over PLAINTEXT, over SASL/PLAIN,
 // with flexible versions, and through the fault proxy.
 import { encodeRecordBatch, type ProduceRequest, type ProduceResponse } from '@idem/codec';
-import { isNotSent } from '@idem/core';
+import { fatalConnectionCause, isNotSent } from '@idem/core';
 import { startFaultProxy } from '@idem/fault-proxy';
 import {
   describeKafka,
@@ -215,15 +215,29 @@ describeKafka('kafkajs Transport on a real broker', () => {
       return;
     }
     await idempotentFlow(kafkaOf(saslBootstrap, { sasl: { ...SASL_PLAIN_CREDENTIALS } }));
-    // And wrong credentials fail before anything is sent.
+    // And wrong credentials fail before anything is sent, on every call, as a connection error no retry can fix.
     const bad = createKafkajsTransport(
       kafkaOf(saslBootstrap, {
         sasl: { mechanism: 'plain', username: 'idem', password: 'wrong' },
         retry: { retries: 0 },
       }),
     );
+    const refused = (error: unknown) => isNotSent(error) && fatalConnectionCause(error) === 'authentication';
     try {
-      await expect(bad.metadata([])).rejects.toSatisfy(isNotSent);
+      await expect(bad.metadata([])).rejects.toSatisfy(refused);
+      await expect(
+        bad.initProducerId({
+          transactionalId: null,
+          transactionTimeoutMs: -1,
+          producerId: -1n,
+          producerEpoch: -1,
+          enable2Pc: false,
+          keepPreparedTxn: false,
+        }),
+      ).rejects.toSatisfy(refused);
+      await expect(
+        bad.produce(1, { transactionalId: null, acks: -1, timeoutMs: 1_000, topicData: [] }),
+      ).rejects.toSatisfy(refused);
     } finally {
       await bad.close();
     }

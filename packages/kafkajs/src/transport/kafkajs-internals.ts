@@ -82,6 +82,8 @@ interface PrivateBroker {
 
 interface PrivateBrokerPool {
   brokers: Record<string, PrivateBroker>;
+  /** The bootstrap broker kafkajs connects first (undefined until then). */
+  seedBroker: PrivateBroker | undefined;
   findConnectedBroker(): Promise<PrivateBroker>;
 }
 
@@ -108,7 +110,7 @@ export const KAFKAJS_INTERNALS = {
   cluster: { connect: 0, disconnect: 0, refreshMetadata: 0, findBroker: 1 },
   clusterFields: ['brokerPool'],
   brokerPool: { findConnectedBroker: 0 },
-  brokerPoolFields: ['brokers'],
+  brokerPoolFields: ['brokers', 'seedBroker'],
   broker: { isConnected: 0 },
   brokerFields: ['nodeId', 'versions', 'connectionPool'],
   connectionPool: { getConnectionByRequest: 1 },
@@ -212,6 +214,12 @@ export interface ClusterHandle {
   broker(nodeId: number): Promise<BrokerHandle>;
   /** The broker's request connection if kafkajs has one, without connecting. */
   existingBroker(nodeId: number): BrokerHandle | undefined;
+  /**
+   * Drops the connections of broker `nodeId`, or of the seed broker when undefined, after the broker refused them
+   * (SASL, TLS). kafkajs would keep such a connection as open, and the refused socket's late 'end' would tear down
+   * the next socket it opens — the next attempt then fails with "Closed connection" and hides the real cause.
+   */
+  dropRefused(nodeId: number | undefined, error: Error): Promise<void>;
 }
 
 export interface BrokerHandle {
@@ -254,6 +262,11 @@ export function createClusterHandle(
     existingBroker(nodeId) {
       const broker = cluster.brokerPool.brokers[String(nodeId)];
       return broker ? brokerHandle(broker) : undefined;
+    },
+    async dropRefused(nodeId, error) {
+      const broker =
+        nodeId === undefined ? cluster.brokerPool.seedBroker : cluster.brokerPool.brokers[String(nodeId)];
+      if (broker) await brokerHandle(broker).drop(error);
     },
   };
 }

@@ -19,6 +19,7 @@ import {
   type RawRequest,
 } from './kafkajs-internals.js';
 import { NodeLane } from './node-lane.js';
+import { fatalConnectionCauseOf } from './fatal-connection.js';
 import { describeError, TransportError } from './transport-error.js';
 
 export interface KafkajsTransportOptions {
@@ -77,7 +78,7 @@ export class KafkajsTransport implements Transport {
   async metadata(topics: readonly string[]): Promise<MetadataResponse> {
     const broker = await this.notSent('metadata', undefined, async () => {
       await this.connect();
-      return this.cluster.anyBroker();
+      return this.resetIfRefused(undefined, () => this.cluster.anyBroker());
     });
     const version = this.version('metadata', broker, 'Metadata');
     const response = await this.call('metadata', broker, {
@@ -112,7 +113,7 @@ export class KafkajsTransport implements Transport {
     try {
       const broker = await this.notSent('initProducerId', nodeId, async () => {
         await this.connect();
-        return this.cluster.broker(nodeId);
+        return this.broker(nodeId);
       });
       return await this.initProducerIdWith(broker, request);
     } catch (error) {
@@ -125,7 +126,7 @@ export class KafkajsTransport implements Transport {
     if (this.closed) return Promise.reject(this.closedError(nodeId));
     return this.lane(nodeId).enqueue(async (encoded) => {
       await this.connect();
-      const broker = await this.cluster.broker(nodeId);
+      const broker = await this.broker(nodeId);
       const version = this.version('produce', broker, 'Produce');
       const body = encodeBody(apis.Produce, version, request);
       const response = await broker.send<ProduceResponse>({
@@ -191,12 +192,34 @@ export class KafkajsTransport implements Transport {
   private connect(): Promise<void> {
     if (this.closed) return Promise.reject(this.closedError());
     if (!this.connecting) {
-      this.connecting = this.cluster.connect().catch((error: unknown) => {
-        this.connecting = null;
-        throw error;
-      });
+      this.connecting = this.resetIfRefused(undefined, () => this.cluster.connect()).catch(
+        (error: unknown) => {
+          this.connecting = null;
+          throw error;
+        },
+      );
     }
     return this.connecting;
+  }
+
+  /** Broker `nodeId`, connected and authenticated. */
+  private broker(nodeId: number): Promise<BrokerHandle> {
+    return this.resetIfRefused(nodeId, () => this.cluster.broker(nodeId));
+  }
+
+  /**
+   * Runs a step that connects to broker `nodeId` (the seed broker when undefined). When the broker refused us in a
+   * way no retry can fix, its connection is dropped before the error goes on, so that the next attempt reports the
+   * same cause rather than "Closed connection" (ClusterHandle.dropRefused).
+   */
+  private async resetIfRefused<T>(nodeId: number | undefined, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (fatalConnectionCauseOf(error) !== null)
+        await this.cluster.dropRefused(nodeId, new Error('connection refused')).catch(() => {});
+      throw error;
+    }
   }
 
   private lane(nodeId: number): NodeLane {

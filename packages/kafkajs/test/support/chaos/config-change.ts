@@ -41,7 +41,14 @@ export const configChangedDuringRetry: ChaosScenario = {
     await waitFor(() => proxy.requestsForwarded({ apiKey: PRODUCE }) >= forwarded + 2, 1_000);
     await setMaxMessageBytes(context.direct, context.topic, LOWERED_MAX_MESSAGE_BYTES);
     context.countFault('configChanged');
+    const beforeRetry = proxy.requestsForwarded({ apiKey: PRODUCE });
     await Promise.all([a, b]);
+    // Settling without a Produce after the change would mean A's fate was decided before the config changed: the
+    // scenario did not happen, and a clean log would prove nothing.
+    if (proxy.requestsForwarded({ apiKey: PRODUCE }) === beforeRetry)
+      throw new Error(
+        'no Produce reached the broker after max.message.bytes was lowered: A was never retried',
+      );
   },
 };
 
