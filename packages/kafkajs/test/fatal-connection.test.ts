@@ -17,6 +17,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKafkajsTransport, TransportError } from '../src/index.js';
 import { fatalConnectionCauseOf } from '../src/transport/fatal-connection.js';
+import { NodeLane } from '../src/transport/node-lane.js';
 
 /** kafkajs's SASL error; its typings declare no constructor arguments, the class takes a message. */
 function saslError(message: string): Error {
@@ -164,4 +165,25 @@ describe('a real TLS failure through the transport', () => {
       await transport.close();
     }
   }, 15_000);
+});
+
+describe('requests queued behind a refused one', () => {
+  it('fail with the same cause, so the core fails every affected send at once', async () => {
+    const lane = new NodeLane(1);
+    const refusal = saslError('SASL PLAIN authentication failed: Invalid username or password');
+    // The first request fails while connecting (before kafkajs took its body); two more wait behind it.
+    const first = lane.enqueue<never>(async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      throw refusal;
+    });
+    const queued = [1, 2].map(() =>
+      lane.enqueue<never>(async () => Promise.reject(new Error('not reached'))),
+    );
+    for (const outcome of await Promise.allSettled([first, ...queued])) {
+      expect(outcome.status).toBe('rejected');
+      const reason = (outcome as PromiseRejectedResult).reason;
+      expect(isNotSent(reason)).toBe(true);
+      expect(fatalConnectionCause(reason)).toBe('authentication');
+    }
+  });
 });
