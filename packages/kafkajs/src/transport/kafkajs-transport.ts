@@ -11,6 +11,7 @@ import {
 import type { Transport } from '@idem/core';
 import type { Kafka } from 'kafkajs';
 import { decodeBody, encodeBody, pickVersion, type VersionLimits } from './api-versions.js';
+import { fatalConnectionCauseOf } from './fatal-connection.js';
 import {
   type BrokerHandle,
   type ClusterHandle,
@@ -19,7 +20,6 @@ import {
   type RawRequest,
 } from './kafkajs-internals.js';
 import { NodeLane } from './node-lane.js';
-import { fatalConnectionCauseOf } from './fatal-connection.js';
 import { describeError, TransportError } from './transport-error.js';
 
 export interface KafkajsTransportOptions {
