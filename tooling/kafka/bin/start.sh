@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a single-node KRaft Apache Kafka broker (broker+controller in one JVM)
 # on 127.0.0.1 for tests, from Maven Central jars, and leaves it running.
+# With --nodes N (or IDEM_KAFKA_NODES=N), N > 1, it hands over to start-cluster.sh instead.
 #
 # stdout: only the PLAINTEXT bootstrap address "127.0.0.1:PORT" (last line).
 # stderr: progress and, on failure, the tail of the broker logs.
@@ -9,23 +10,31 @@
 #      IDEM_KAFKA_RUN_DIR    run dir: config, data, logs, state (default tooling/kafka/.run)
 #      IDEM_KAFKA_START_TIMEOUT_MS  readiness budget after launch (default 90000)
 #      IDEM_KAFKA_JAVA_OPTS  extra JVM flags appended to the defaults
+#      IDEM_KAFKA_NODES      number of nodes (default 1; --nodes N overrides)
 set -euo pipefail
 
-KAFKA_VERSION=4.3.0
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KAFKA_DIR=$(dirname "$SCRIPT_DIR")
-RUN_DIR=${IDEM_KAFKA_RUN_DIR:-$KAFKA_DIR/.run}
-CACHE_DIR=${IDEM_CACHE:-$HOME/.cache/idem}/kafka-$KAFKA_VERSION
-LIBS=$CACHE_DIR/libs
-START_TIMEOUT_MS=${IDEM_KAFKA_START_TIMEOUT_MS:-90000}
+
+NODES=${IDEM_KAFKA_NODES:-1}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --nodes) NODES=${2:-}; shift 2 ;;
+    --nodes=*) NODES=${1#--nodes=}; shift ;;
+    *) echo "[kafka start] ERROR: unknown argument $1 (usage: start.sh [--nodes N])" >&2; exit 2 ;;
+  esac
+done
+case "$NODES" in ''|*[!0-9]*) echo "[kafka start] ERROR: --nodes wants a number, got '$NODES'" >&2; exit 2 ;; esac
+if [ "$NODES" -gt 1 ]; then exec bash "$SCRIPT_DIR/start-cluster.sh" "$NODES"; fi
 
 log() { echo "[kafka start] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=lib/common.sh
+. "$SCRIPT_DIR/lib/common.sh"
 
-if ! command -v node >/dev/null 2>&1 && [ -f /etc/profile.d/idem.sh ]; then
-  # shellcheck disable=SC1091
-  . /etc/profile.d/idem.sh
-fi
+RUN_DIR=${IDEM_KAFKA_RUN_DIR:-$KAFKA_DIR/.run}
+START_TIMEOUT_MS=${IDEM_KAFKA_START_TIMEOUT_MS:-90000}
+
 command -v node >/dev/null 2>&1 || die "node not found on PATH"
 command -v java >/dev/null 2>&1 || die "java not found on PATH (Java 17+ needed)"
 
@@ -54,53 +63,10 @@ fi
 IDEM_KAFKA_RUN_DIR=$RUN_DIR "$SCRIPT_DIR/stop.sh" >&2
 
 # ----------------------------------------------------------------- jars ---
-POM_SUM=$(sha256sum "$KAFKA_DIR/pom.xml" | cut -d' ' -f1)
-MARKER=$CACHE_DIR/.complete
-fetch_jars() {
-  mkdir -p "$CACHE_DIR"
-  exec 8>"$CACHE_DIR/.fetch.lock"
-  flock -w 600 8 || die "timed out waiting for another jar download into $CACHE_DIR"
-  if [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$POM_SUM" ] && [ -d "$LIBS" ]; then
-    return 0
-  fi
-  command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed once to fetch the Kafka jars)"
-  local t0 tmp
-  t0=$(date +%s)
-  tmp=$(mktemp -d "$CACHE_DIR/libs.tmp.XXXXXX")
-  log "fetching Kafka $KAFKA_VERSION jars into $LIBS (mvn dependency:copy-dependencies)"
-  if ! MAVEN_OPTS=${MAVEN_OPTS:--Xmx256m} mvn -q -B -Dstyle.color=never -f "$KAFKA_DIR/pom.xml" \
-    dependency:copy-dependencies -DoutputDirectory="$tmp" >&2; then
-    rm -rf "$tmp"
-    die "maven could not fetch the Kafka jars"
-  fi
-  ls "$tmp"/kafka_2.13-"$KAFKA_VERSION".jar >/dev/null 2>&1 || { rm -rf "$tmp"; die "kafka_2.13 jar missing after fetch"; }
-  rm -rf "$LIBS"
-  mv "$tmp" "$LIBS"
-  echo "$POM_SUM" >"$MARKER"
-  log "fetched $(ls "$LIBS" | wc -l) jars in $(($(date +%s) - t0)) s"
-  exec 8>&-
-}
 fetch_jars
 
 # ---------------------------------------------------------------- ports ---
-read -r PORT CONTROLLER_PORT SASL_PORT CLUSTER_ID < <(node -e '
-  const net = require("node:net");
-  const crypto = require("node:crypto");
-  const listen = () => new Promise((res, rej) => {
-    const s = net.createServer();
-    s.once("error", rej);
-    s.listen({ host: "127.0.0.1", port: 0, exclusive: true }, () => res(s));
-  });
-  (async () => {
-    const servers = [await listen(), await listen(), await listen()];
-    const ports = servers.map((s) => s.address().port);
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-    // Kafka cluster ids are 16 random bytes, base64url without padding, not starting with "-".
-    let id;
-    do { id = crypto.randomBytes(16).toString("base64url"); } while (id.startsWith("-"));
-    console.log(ports.join(" ") + " " + id);
-  })().catch((e) => { console.error(e); process.exit(1); });
-')
+read -r PORT CONTROLLER_PORT SASL_PORT CLUSTER_ID < <(pick_ports_and_cluster_id 3)
 [ -n "${CLUSTER_ID:-}" ] || die "could not pick free ports"
 BOOTSTRAP=127.0.0.1:$PORT
 SASL_BOOTSTRAP=127.0.0.1:$SASL_PORT
@@ -164,11 +130,6 @@ logger.request.name = kafka.request.logger
 logger.request.level = WARN
 EOF
 
-JAVA_COMMON=(
-  -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=64m
-  -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=256m -Xss512k
-  -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Djava.awt.headless=true
-)
 # shellcheck disable=SC2206
 EXTRA_OPTS=(${IDEM_KAFKA_JAVA_OPTS:-})
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Waits until a Kafka broker answers a real Metadata request.
 //
-//   node wait-ready.mjs HOST:PORT [--timeout-ms 90000] [--pid PID] [--quiet]
+//   node wait-ready.mjs HOST:PORT [--timeout-ms 90000] [--pid PID] [--min-brokers N] [--quiet]
 //
 // Sends a hand-encoded Metadata v1 request (no dependencies) and accepts a
-// well-formed response that lists at least one broker. Retries until the
+// well-formed response that lists at least one broker (--min-brokers: that many,
+// so a cluster is ready only once every node has registered). Retries until the
 // timeout. With --pid, gives up early as soon as that process is gone.
 // Exit 0 = ready (prints "ready: <brokers>" to stderr unless --quiet), 1 = not.
 
@@ -15,19 +16,21 @@ let target = null;
 let timeoutMs = 90_000;
 let pid = null;
 let quiet = false;
+let minBrokers = 1;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--timeout-ms') timeoutMs = Number(args[++i]);
   else if (a === '--pid') pid = Number(args[++i]);
   else if (a === '--quiet') quiet = true;
+  else if (a === '--min-brokers') minBrokers = Number(args[++i]);
   else if (!target) target = a;
   else {
     console.error(`wait-ready: unexpected argument ${a}`);
     process.exit(2);
   }
 }
-if (!target || !/^[^:]+:\d+$/.test(target) || !Number.isFinite(timeoutMs)) {
-  console.error('usage: wait-ready.mjs HOST:PORT [--timeout-ms N] [--pid PID] [--quiet]');
+if (!target || !/^[^:]+:\d+$/.test(target) || !Number.isFinite(timeoutMs) || !(minBrokers >= 1)) {
+  console.error('usage: wait-ready.mjs HOST:PORT [--timeout-ms N] [--pid PID] [--min-brokers N] [--quiet]');
   process.exit(2);
 }
 const [host, portStr] = target.split(':');
@@ -187,14 +190,14 @@ while (Date.now() < deadline) {
   }
   try {
     const md = await attempt(correlationId++);
-    if (md.brokers.length >= 1) {
+    if (md.brokers.length >= minBrokers) {
       if (!quiet) {
         const list = md.brokers.map((b) => `${b.nodeId}@${b.host}:${b.port}`).join(',');
         console.error(`wait-ready: ${target} ready, brokers=${list} controller=${md.controllerId}`);
       }
       process.exit(0);
     }
-    lastError = 'metadata response listed no brokers yet';
+    lastError = `metadata response listed ${md.brokers.length} of ${minBrokers} brokers`;
   } catch (e) {
     lastError = e.message || String(e);
   }
