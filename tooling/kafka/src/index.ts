@@ -42,3 +42,11 @@ export function uniqueTopic(prefix = 'idem-test'): string {
   const safe = prefix.replace(/[^a-zA-Z0-9._-]/g, '-').slice(0, 180);
   return `${safe}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
+
+export {
+  type ClusterNode,
+  type ClusterState,
+  DEFAULT_CLUSTER_RUN_DIR,
+  KafkaCluster,
+  startCluster,
+} from './cluster.js';

@@ -29,8 +29,15 @@ function kafkaRequired(): boolean {
   return process.env.CI === 'true' || process.env.IDEM_REQUIRE_KAFKA === '1';
 }
 
+/** The single broker's run dir: stop.sh without one would also stop a cluster (.run/cluster) a suite started. */
+const RUN_DIR = process.env.IDEM_KAFKA_RUN_DIR || fileURLToPath(new URL('../.run', import.meta.url));
+
 function runStop(): void {
-  const res = spawnSync('bash', [STOP_SH], { encoding: 'utf8', timeout: 60_000 });
+  const res = spawnSync('bash', [STOP_SH], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, IDEM_KAFKA_RUN_DIR: RUN_DIR },
+  });
   if (res.status !== 0) {
     note(`stop.sh failed (status ${res.status}): ${(res.stderr ?? '').trim()}`);
   }
@@ -38,9 +45,8 @@ function runStop(): void {
 
 /** start.sh records the SASL_PLAINTEXT address in <run dir>/state.json. */
 function readSaslBootstrap(): string | null {
-  const runDir = process.env.IDEM_KAFKA_RUN_DIR || fileURLToPath(new URL('../.run', import.meta.url));
   try {
-    const state = JSON.parse(readFileSync(join(runDir, 'state.json'), 'utf8')) as { saslBootstrap?: unknown };
+    const state = JSON.parse(readFileSync(join(RUN_DIR, 'state.json'), 'utf8')) as { saslBootstrap?: unknown };
     return typeof state.saslBootstrap === 'string' && BOOTSTRAP_RE.test(state.saslBootstrap)
       ? state.saslBootstrap
       : null;
