@@ -1,11 +1,13 @@
 // The drop-in producer: kafkajs's producer surface over idem's core. `kafka.producer(opts)` becomes
-// `idempotentProducer(kafka, opts)`; sends, results and events keep kafkajs's shapes.
+// `idempotentProducer(kafka, opts)`; sends, results, refusals, events and logs keep kafkajs's shapes.
 import {
   ConnectionFailedError,
   fatalConnectionCause,
   type Producer,
+  ProducerClosedError,
   ProducerEngine,
   type ProducerRecord,
+  type RecordMetadata as IdemRecordMetadata,
   recordBatchCodecFor,
 } from '@idem/core';
 import type {
@@ -16,29 +18,43 @@ import type {
   RecordMetadata,
 } from 'kafkajs';
 import { createKafkajsTransport, type KafkajsTransport } from '../transport/index.js';
+import { UnsupportedFeatureError } from './errors.js';
 import {
   Instrumentation,
   type InstrumentationListener,
   type KafkajsProducerEventName,
   PRODUCER_EVENTS,
 } from './instrumentation.js';
+import { LogStartOffsets } from './log-start-offsets.js';
+import { logEngineEvents } from './logging.js';
 import { toIdemRecord } from './messages.js';
 import {
   checkSendAcks,
   checkSendCompression,
+  checkSendTimeout,
   type IdempotentProducerConfig,
   type ResolvedAdapterOptions,
   resolveAdapterOptions,
 } from './options.js';
 import { realClock } from './real-clock.js';
 import { toKafkajsMetadata } from './record-metadata.js';
-import { LogStartOffsets } from './log-start-offsets.js';
 
 interface Session {
   readonly engine: ProducerEngine;
   readonly transport: KafkajsTransport;
   readonly stopListening: () => void;
 }
+
+/** kafkajs's connection states, as its producer refuses sends in them. */
+type ConnectionStatus = 'disconnected' | 'connected' | 'disconnecting';
+
+export interface DisconnectOptions {
+  /** Longest to wait for pending sends; default the producer's `idem.disconnectTimeoutMs` (10000). */
+  readonly timeoutMs?: number;
+}
+
+/** After the send bound passed, the connections get this long to close before disconnect() returns anyway. */
+const TRANSPORT_CLOSE_GRACE_MS = 1_000;
 
 /**
  * kafkajs's `Producer` shape backed by idem. A `send` resolves once every record of it is acknowledged, exactly
@@ -49,8 +65,11 @@ export class IdempotentKafkajsProducer {
   readonly events = PRODUCER_EVENTS;
   private readonly options: ResolvedAdapterOptions;
   private readonly instrumentation: Instrumentation;
+  private readonly log: Logger;
   private readonly logStartOffsets = new LogStartOffsets();
-  private session: Session | null = null;
+  /** The current engine; after disconnect() the closed one, until connect() builds the next. */
+  private session: Session;
+  private status: ConnectionStatus = 'disconnected';
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -58,17 +77,23 @@ export class IdempotentKafkajsProducer {
     config: IdempotentProducerConfig = {},
   ) {
     this.options = resolveAdapterOptions(config, undefined);
-    this.instrumentation = new Instrumentation(this.options.producer.clientId ?? 'idem');
+    // kafkajs's producer logs under the 'Producer' namespace of the Kafka's logger.
+    this.log = kafka.logger().namespace('Producer');
+    for (const warning of this.options.warnings) this.log.warn(warning);
+    this.instrumentation = new Instrumentation(this.options.producer.clientId ?? 'idem', this.log, (nodeId) =>
+      this.logStartOffsets.brokerAddress(nodeId),
+    );
     // Building the engine validates every option now, so a conflicting one fails at construction.
-    this.current();
+    this.session = this.newSession();
   }
 
   /**
-   * idem's own `Producer` contract (state snapshot, idem events, array sends with per-record metadata). After
-   * `disconnect()` and a new `connect()` this is a new producer (new producer id), as with kafkajs.
+   * idem's own `Producer` contract (state snapshot, idem events, array sends with per-record metadata). It never
+   * builds a producer: after `disconnect()` it is the closed one (its sends refused with ProducerClosedError)
+   * until `connect()` builds a new one (new producer id), as with kafkajs.
    */
   get producer(): Producer {
-    return this.current().engine;
+    return this.session.engine;
   }
 
   /**
@@ -77,23 +102,41 @@ export class IdempotentKafkajsProducer {
    */
   async connect(): Promise<void> {
     await this.closing;
+    if (this.session.engine.state.status === 'closed' || this.session.engine.state.status === 'closing')
+      this.session = this.newSession();
     try {
-      await this.current().transport.metadata([]);
+      await this.session.transport.metadata([]);
     } catch (error) {
       const cause = fatalConnectionCause(error);
       if (cause === null) throw error;
       throw new ConnectionFailedError(cause, error instanceof Error ? error.message : String(error));
     }
+    this.status = 'connected';
     this.instrumentation.emit(PRODUCER_EVENTS.CONNECT, null);
   }
 
-  /** Waits for every pending send, then closes the connections. The producer may `connect()` again. */
-  async disconnect(): Promise<void> {
+  /**
+   * Refuses new sends, waits for pending ones at most `timeoutMs` (default `idem.disconnectTimeoutMs`, 10000), fails
+   * the rest with ProducerClosedError (`possiblyPersisted` when they were sent), then closes the connections. The
+   * producer may `connect()` again.
+   */
+  async disconnect(options: DisconnectOptions = {}): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    if (this.status === 'disconnected' && this.session.engine.state.status === 'closed') return;
+    const timeoutMs = options.timeoutMs ?? this.options.disconnectTimeoutMs;
     const session = this.session;
-    if (session === null) return this.closing ?? undefined;
-    this.session = null;
-    this.closing = session.engine.close().finally(() => {
+    this.status = 'disconnecting';
+    const closed = session.engine.close({ timeoutMs });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The engine's close also awaits kafkajs's socket close, which a blackholed broker can stall: bound it too.
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs + TRANSPORT_CLOSE_GRACE_MS);
+      timer.unref?.();
+    });
+    this.closing = Promise.race([closed, bound]).finally(() => {
+      clearTimeout(timer);
       session.stopListening();
+      this.status = 'disconnected';
       this.closing = null;
       this.instrumentation.emit(PRODUCER_EVENTS.DISCONNECT, null);
     });
@@ -103,13 +146,22 @@ export class IdempotentKafkajsProducer {
   async send(record: KafkajsProducerRecord): Promise<RecordMetadata[]> {
     if (typeof record !== 'object' || record === null)
       throw new TypeError('send() takes { topic, messages }');
-    return this.sendRecords([{ topic: record.topic, messages: record.messages }], record);
+    const messages = record.messages;
+    // The common shape, one message: no per-call arrays or maps on the way in or out.
+    if (Array.isArray(messages) && messages.length === 1 && record.topic) {
+      this.checkSend(record);
+      const converted = toIdemRecord(record.topic, messages[0]!, Date.now(), 'messages[0]');
+      this.checkConnected();
+      const result = await this.session.engine.send(converted);
+      return [this.singleMetadata(result, converted.timestamp as number)];
+    }
+    return this.sendRecords([{ topic: record.topic, messages }], record, 'messages');
   }
 
   async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
     if (typeof batch !== 'object' || batch === null)
       throw new TypeError('sendBatch() takes { topicMessages }');
-    return this.sendRecords(batch.topicMessages ?? [], batch);
+    return this.sendRecords(batch.topicMessages ?? [], batch, null);
   }
 
   on(eventName: KafkajsProducerEventName, listener: InstrumentationListener): () => void {
@@ -117,53 +169,85 @@ export class IdempotentKafkajsProducer {
   }
 
   isIdempotent(): boolean {
-    return this.current().engine.config.idempotent;
+    return this.session.engine.config.idempotent;
   }
 
+  /** The Kafka's logger under the 'Producer' namespace, as kafkajs's producer.logger(). */
   logger(): Logger {
-    return this.kafka.logger();
+    return this.log;
   }
 
-  /** kafkajs transactions are not part of idem. */
-  transaction(): never {
-    throw new Error(
-      '@idem/kafkajs does not support transactions; use kafka.producer({ transactionalId }) for them',
+  /** kafkajs transactions are not part of idem: rejects with UnsupportedFeatureError (code ERR_UNSUPPORTED). */
+  async transaction(): Promise<never> {
+    throw new UnsupportedFeatureError(
+      'transaction()',
+      'use kafka.producer({ transactionalId }) for transactions',
     );
   }
 
   // ---- internals ----
 
+  /** kafkajs checks the call first and the connection second; so do we, with idem's typed errors. */
+  private checkSend(options: { acks?: number; timeout?: number; compression?: number }): void {
+    const config = this.session.engine.config;
+    checkSendAcks(options.acks, config.idempotent);
+    checkSendCompression(options.compression, this.options.compression);
+    checkSendTimeout(options.timeout, config.requestTimeoutMs);
+  }
+
+  /** kafkajs refuses sends before connect(), while disconnecting and after disconnect(). */
+  private checkConnected(): void {
+    if (this.status === 'connected') return;
+    throw new ProducerClosedError(
+      false,
+      this.status === 'disconnecting'
+        ? "The producer is disconnecting; therefore, it can't safely accept messages anymore"
+        : 'The producer is disconnected; call connect() first',
+    );
+  }
+
   private async sendRecords(
     topicMessages: readonly { topic: string; messages: KafkajsProducerRecord['messages'] }[],
     options: { acks?: number; timeout?: number; compression?: number },
+    field: string | null,
   ): Promise<RecordMetadata[]> {
-    if (this.closing !== null) await this.closing;
-    const { engine } = this.current();
-    checkSendAcks(options.acks, engine.config.idempotent);
-    checkSendCompression(options.compression, this.options.compression);
-    // `timeout` is kafkajs's broker-side produce timeout; idem uses its requestTimeoutMs for every request.
+    this.checkSend(options);
     const now = Date.now();
     const records: ProducerRecord[] = [];
     const timestamps: number[] = [];
-    for (const [t, entry] of topicMessages.entries()) {
-      if (!Array.isArray(entry?.messages))
-        throw new TypeError(`topicMessages[${t}].messages must be an array`);
-      for (const [m, message] of entry.messages.entries()) {
-        const converted = toIdemRecord(entry.topic, message, now, `topicMessages[${t}].messages[${m}]`);
+    for (let t = 0; t < topicMessages.length; t++) {
+      const entry = topicMessages[t];
+      const prefix = field ?? `topicMessages[${t}].messages`;
+      if (!entry?.topic)
+        throw new TypeError(field === null ? `topicMessages[${t}].topic: Invalid topic` : 'Invalid topic');
+      if (!Array.isArray(entry.messages)) throw new TypeError(`${prefix} must be an array`);
+      for (let m = 0; m < entry.messages.length; m++) {
+        const converted = toIdemRecord(entry.topic, entry.messages[m]!, now, `${prefix}[${m}]`);
         records.push(converted);
         timestamps.push(converted.timestamp as number);
       }
     }
-    // The core never settles an empty array send; kafkajs resolves it with no metadata.
+    // The core never settles an empty array send; it resolves with no metadata (kafkajs: the same once connected).
     if (records.length === 0) return [];
-    const results = await engine.send(records);
+    this.checkConnected();
+    const results = await this.session.engine.send(records);
     return toKafkajsMetadata(results, timestamps, (topic, partition) =>
       this.logStartOffsets.get(topic, partition),
     );
   }
 
-  private current(): Session {
-    if (this.session !== null) return this.session;
+  private singleMetadata(result: IdemRecordMetadata, sent: number): RecordMetadata {
+    return {
+      topicName: result.topic,
+      partition: result.partition,
+      errorCode: 0,
+      baseOffset: result.offset.toString(),
+      logAppendTime: result.timestamp === BigInt(sent) ? '-1' : result.timestamp.toString(),
+      logStartOffset: (this.logStartOffsets.get(result.topic, result.partition) ?? -1n).toString(),
+    };
+  }
+
+  private newSession(): Session {
     const transport = createKafkajsTransport(this.kafka, this.options.transport);
     const engine = new ProducerEngine({
       ...this.options.producer,
@@ -173,11 +257,19 @@ export class IdempotentKafkajsProducer {
         ? {}
         : { codec: recordBatchCodecFor(this.options.compression) }),
     });
-    const stopListening = engine.on('request', (event) => {
-      if (this.instrumentation.wantsRequests()) this.instrumentation.request(event);
+    const requestTimeoutMs = engine.config.requestTimeoutMs;
+    const stopRequests = engine.on('request', (event) => {
+      if (this.instrumentation.wantsRequests()) this.instrumentation.request(event, requestTimeoutMs);
     });
-    this.session = { engine, transport, stopListening };
-    return this.session;
+    const stopLogging = logEngineEvents(engine, this.log);
+    return {
+      engine,
+      transport,
+      stopListening: () => {
+        stopRequests();
+        stopLogging();
+      },
+    };
   }
 }
 

@@ -1,6 +1,7 @@
 // kafkajs's producer instrumentation events (`producer.on('producer.connect', ...)`), fed from idem's own events.
 import type { ProducerEvents as IdemProducerEvents } from '@idem/core';
-import type { InstrumentationEvent, ProducerEvents } from 'kafkajs';
+import type { InstrumentationEvent, Logger, ProducerEvents } from 'kafkajs';
+import { UnsupportedFeatureError } from './errors.js';
 
 export const PRODUCER_EVENTS: ProducerEvents = Object.freeze({
   CONNECT: 'producer.connect',
@@ -21,12 +22,24 @@ export class Instrumentation {
   private readonly listeners = new Map<string, Set<InstrumentationListener>>();
   private nextId = 0;
 
-  constructor(private readonly clientId: string) {}
+  constructor(
+    private readonly clientId: string,
+    private readonly logger: Logger,
+    /** `host:port` of a broker, as kafkajs names it in events; null until metadata named it. */
+    private readonly brokerAddress: (nodeId: number) => string | null,
+  ) {}
 
   on(eventName: string, listener: InstrumentationListener): () => void {
     // kafkajs throws for names it does not know; so do we, listing the ones it accepts.
     if (!NAMES.has(eventName)) {
       throw new TypeError(`Event name should be one of ${[...NAMES].join(', ')}, got ${String(eventName)}`);
+    }
+    if (eventName === PRODUCER_EVENTS.REQUEST_QUEUE_SIZE) {
+      // Refused, not silently never emitted: idem keeps no queue of requests waiting for a connection.
+      throw new UnsupportedFeatureError(
+        `the ${eventName} event`,
+        'idem builds a Produce request only when the broker has room (maxInFlightRequests), so no request ever waits in a queue; watch producer.producer.state.bufferedBytes for back-pressure',
+      );
     }
     let set = this.listeners.get(eventName);
     if (set === undefined) {
@@ -45,32 +58,50 @@ export class Instrumentation {
     const event = { id: String(this.nextId++), type, timestamp: Date.now(), payload };
     for (const listener of set) {
       try {
-        listener(event);
-      } catch {
-        // A throwing listener must not break the producer (kafkajs's emitter does the same).
+        const result: unknown = listener(event);
+        if (result instanceof Promise) result.catch((error: unknown) => this.listenerFailed(type, error));
+      } catch (error) {
+        // A throwing listener must not break the producer; kafkajs logs it the same way.
+        this.listenerFailed(type, error);
       }
     }
   }
 
   wantsRequests(): boolean {
-    return (this.listeners.get(PRODUCER_EVENTS.REQUEST)?.size ?? 0) > 0;
+    return (
+      (this.listeners.get(PRODUCER_EVENTS.REQUEST)?.size ?? 0) > 0 ||
+      (this.listeners.get(PRODUCER_EVENTS.REQUEST_TIMEOUT)?.size ?? 0) > 0
+    );
   }
 
-  /** idem's per-request metrics hook as kafkajs's `producer.network.request`. */
-  request(event: IdemProducerEvents['request']): void {
+  /**
+   * idem's per-request hook as kafkajs's `producer.network.request` (a Produce answered) or
+   * `producer.network.request_timeout` (no answer within requestTimeoutMs). kafkajs's `apiVersion` and
+   * `correlationId` are not known above the transport and are left out rather than faked.
+   */
+  request(event: IdemProducerEvents['request'], requestTimeoutMs: number): void {
     const sentAt = Date.now() - event.latencyMs;
-    this.emit(PRODUCER_EVENTS.REQUEST, {
-      apiKey: 0,
-      apiName: 'Produce',
-      apiVersion: -1,
-      broker: `node ${event.nodeId}`,
+    const common = {
+      broker: this.brokerAddress(event.nodeId) ?? `node ${event.nodeId}`,
       clientId: this.clientId,
-      correlationId: -1,
       createdAt: sentAt,
       sentAt,
       pendingDuration: 0,
-      duration: event.latencyMs,
-      size: event.bytes,
+      apiName: 'Produce',
+      apiKey: 0,
+    };
+    if (event.outcome === 'response') {
+      this.emit(PRODUCER_EVENTS.REQUEST, { ...common, duration: event.latencyMs, size: event.bytes });
+    } else if (event.outcome === 'unknown' && event.latencyMs >= requestTimeoutMs) {
+      this.emit(PRODUCER_EVENTS.REQUEST_TIMEOUT, common);
+    }
+  }
+
+  private listenerFailed(eventName: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.error(`Failed to execute listener: ${message}`, {
+      eventName,
+      stack: error instanceof Error ? error.stack : undefined,
     });
   }
 }

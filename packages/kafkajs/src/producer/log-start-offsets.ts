@@ -5,6 +5,12 @@ import type { Transport } from '@idem/core';
 
 export class LogStartOffsets {
   private readonly latest = new Map<string, bigint>();
+  private readonly addresses = new Map<number, string>();
+
+  /** `host:port` of a broker as the latest metadata named it (kafkajs's `broker` in events). */
+  brokerAddress(nodeId: number): string | null {
+    return this.addresses.get(nodeId) ?? null;
+  }
 
   get(topic: string, partition: number): bigint | undefined {
     return this.latest.get(`${partition}:${topic}`);
@@ -13,7 +19,12 @@ export class LogStartOffsets {
   /** `transport` with every Produce response's logStartOffsets recorded; everything else passes through. */
   observe(transport: Transport): Transport {
     const observed: Transport = {
-      metadata: (topics) => transport.metadata(topics),
+      metadata: async (topics) => {
+        const response = await transport.metadata(topics);
+        for (const broker of response.brokers)
+          this.addresses.set(broker.nodeId, `${broker.host}:${broker.port}`);
+        return response;
+      },
       initProducerId: (request) => transport.initProducerId(request),
       produce: async (nodeId: number, request: ProduceRequest): Promise<ProduceResponse> => {
         const response = await transport.produce(nodeId, request);

@@ -7,6 +7,13 @@ import type { IHeaders, Message } from 'kafkajs';
 export function toIdemRecord(topic: string, message: Message, now: number, field: string): ProducerRecord {
   if (typeof message !== 'object' || message === null)
     throw new InvalidRecordError(field, 'must be an object');
+  // kafkajs refuses a message without `value`; only an explicit `value: null` writes a tombstone.
+  if (message.value === undefined) {
+    throw new InvalidRecordError(
+      `${field}.value`,
+      `Invalid message without value for topic "${topic}" (set value: null to write a tombstone)`,
+    );
+  }
   const record: {
     topic: string;
     value: Message['value'];
@@ -16,7 +23,7 @@ export function toIdemRecord(topic: string, message: Message, now: number, field
     timestamp: number;
   } = {
     topic,
-    value: message.value ?? null,
+    value: message.value,
     timestamp:
       message.timestamp === undefined ? now : parseTimestamp(message.timestamp, `${field}.timestamp`),
   };
