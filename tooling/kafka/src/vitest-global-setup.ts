@@ -46,7 +46,9 @@ function runStop(): void {
 /** start.sh records the SASL_PLAINTEXT address in <run dir>/state.json. */
 function readSaslBootstrap(): string | null {
   try {
-    const state = JSON.parse(readFileSync(join(RUN_DIR, 'state.json'), 'utf8')) as { saslBootstrap?: unknown };
+    const state = JSON.parse(readFileSync(join(RUN_DIR, 'state.json'), 'utf8')) as {
+      saslBootstrap?: unknown;
+    };
     return typeof state.saslBootstrap === 'string' && BOOTSTRAP_RE.test(state.saslBootstrap)
       ? state.saslBootstrap
       : null;

@@ -1,0 +1,69 @@
+// Failover chaos on a real 3-node KRaft cluster (RF 3, min ISR 2, unclean election off): idem-kafkajs through each
+// scenario of issue 10, judged by the testkit checker, with the stall on the dead leader's partitions measured from
+// the moment metadata shows the new leader. With IDEM_FAILOVER_FULL=1 the other three clients run too, as
+// measurements written to the comparison JSON (not pass/fail). The cluster is started once for the file and always
+// stopped (afterAll, and a watchdog if this process dies).
+import { type KafkaCluster, startCluster } from '@idem/kafka-tooling';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FailoverRow, recordRows, summary, toFailoverRow } from './results.js';
+import { FAILOVER_CLIENTS, type FailoverClientName, runFailover } from './run-failover.js';
+import { FAILOVER_SCENARIOS } from './scenarios.js';
+import { failoverSettings } from './settings.js';
+
+const settings = failoverSettings();
+/** idem must resume this soon after metadata names the new leader (issue 10). */
+const RESUME_LIMIT_MS = 2_000;
+const CLIENTS: readonly FailoverClientName[] = settings.full
+  ? FAILOVER_CLIENTS
+  : ((process.env.IDEM_FAILOVER_CLIENTS?.split(',') as FailoverClientName[] | undefined) ?? ['idem-kafkajs']);
+const CASES = CLIENTS.flatMap((client) => FAILOVER_SCENARIOS.map((s) => [client, s.name, s] as const));
+/** A case's budget: its plan, a restart or two (~10 s each on 2 cores), settling and reading back. */
+const caseTimeoutMs = (plannedMs: number) =>
+  settings.warmupMs + plannedMs + settings.tailMs + settings.settleMs + 150_000;
+
+const skip = process.env.IDEM_SKIP_FAILOVER === '1' || !!process.env.KAFKA_BOOTSTRAP;
+
+describe.skipIf(skip)('failover: leader failover on a 3-node cluster', () => {
+  let cluster: KafkaCluster;
+  const rows: FailoverRow[] = [];
+
+  beforeAll(async () => {
+    const t0 = performance.now();
+    cluster = await startCluster(3);
+    process.stderr.write(
+      `[failover] cluster ${cluster.bootstrap} up in ${Math.round(performance.now() - t0)} ms; ` +
+        `${settings.records} records per scenario, outage ${settings.longOutageMs} ms, clients ${CLIENTS.join(',')}\n`,
+    );
+  }, 300_000);
+
+  afterAll(async () => {
+    if (rows.length > 0) await recordRows(rows);
+    await cluster?.stop();
+  }, 120_000);
+
+  it.each(CASES)(
+    '%s / %s',
+    async (client, _name, scenario) => {
+      const result = await runFailover(client, scenario, cluster, settings);
+      const row = toFailoverRow(result, settings.full);
+      rows.push(row);
+      process.stderr.write(`[failover] ${summary(row)}\n`);
+      expect(result.events.length, 'the scenario hurt a node').toBeGreaterThan(0);
+      if (client !== 'idem-kafkajs') return; // the other clients are measurements
+      const v = result.verdict;
+      expect(v.duplicates).toBe(0);
+      expect(v.losses).toBe(0);
+      expect(v.reorders).toBe(0);
+      expect(v.unsettled).toBe(0);
+      expect(v.violations).toEqual([]);
+      expect(v.records).toBeGreaterThanOrEqual(settings.records);
+      for (const stall of result.stalls) {
+        expect(stall.resumed, `partition ${stall.partition} resumed after ${stall.fault}`).toBe(true);
+        expect(stall.stallMs, `partition ${stall.partition} stall after ${stall.fault}`).toBeLessThanOrEqual(
+          RESUME_LIMIT_MS,
+        );
+      }
+    },
+    caseTimeoutMs(60_000 + 30_000),
+  );
+});
