@@ -15,6 +15,9 @@ export type KafkajsProducerEventName = ProducerEvents[keyof ProducerEvents];
 // biome-ignore lint/suspicious/noExplicitAny: kafkajs's own listener type carries `any` payloads.
 export type InstrumentationListener = (event: InstrumentationEvent<any>) => void;
 
+/** A timer may fire a millisecond or two before Date.now() says its delay passed. */
+const TIMER_SLACK_MS = 5;
+
 const NAMES = new Set<string>(Object.values(PRODUCER_EVENTS));
 
 /** Listeners by kafkajs event name; emits kafkajs-shaped `{ id, type, timestamp, payload }` events. */
@@ -92,7 +95,7 @@ export class Instrumentation {
     };
     if (event.outcome === 'response') {
       this.emit(PRODUCER_EVENTS.REQUEST, { ...common, duration: event.latencyMs, size: event.bytes });
-    } else if (event.outcome === 'unknown' && event.latencyMs >= requestTimeoutMs) {
+    } else if (event.outcome === 'unknown' && event.latencyMs >= requestTimeoutMs - TIMER_SLACK_MS) {
       this.emit(PRODUCER_EVENTS.REQUEST_TIMEOUT, common);
     }
   }
