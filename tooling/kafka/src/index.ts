@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, inject } from 'vitest';
 import type { KafkaTarget } from './types.js';
 
-export type { KafkaTarget } from './types.js';
+export type { KafkaClusterTarget, KafkaTarget } from './types.js';
 export { SASL_PLAIN_CREDENTIALS } from './types.js';
 
 /** The broker the global setup provided; `bootstrap` is null (with a `reason`) when there is none. */

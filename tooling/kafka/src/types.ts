@@ -15,8 +15,16 @@ export const SASL_PLAIN_CREDENTIALS = {
   password: 'idem-secret',
 } as const;
 
+/** A cluster the global setup started because IDEM_KAFKA_CLUSTER_NODES asked for one; open it with KafkaCluster.open(runDir). */
+export interface KafkaClusterTarget {
+  readonly bootstrap: string;
+  readonly runDir: string;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     kafka: KafkaTarget;
+    /** null unless IDEM_KAFKA_CLUSTER_NODES (≥ 2) was set for the run. */
+    kafkaCluster: KafkaClusterTarget | null;
   }
 }

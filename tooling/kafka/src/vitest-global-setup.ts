@@ -6,11 +6,14 @@
 //   setup started it and IDEM_KEEP_KAFKA is not 1.
 // - start failure: with CI=true or IDEM_REQUIRE_KAFKA=1 the run fails loudly; otherwise
 //   tests see { bootstrap: null, reason } and describeKafka() reports them as skipped.
+// - IDEM_KAFKA_CLUSTER_NODES=N (N ≥ 2): also starts an N-node cluster (bin/start-cluster.sh), provided as
+//   `kafkaCluster`, and stops it at teardown; suites that start their own (the failover suite) then reuse it.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { startCluster } from './cluster.js';
 import type { KafkaTarget } from './types.js';
 
 const START_SH = fileURLToPath(new URL('../bin/start.sh', import.meta.url));
@@ -57,7 +60,24 @@ function readSaslBootstrap(): string | null {
   }
 }
 
-export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
+export default async function setup(project: TestProject): Promise<(() => void | Promise<void>) | undefined> {
+  const nodes = Number(process.env.IDEM_KAFKA_CLUSTER_NODES ?? 0);
+  project.provide('kafkaCluster', null);
+  if (!(nodes >= 2)) return setupBroker(project);
+  const t0 = Date.now();
+  const cluster = await startCluster(nodes);
+  note(
+    `started a ${nodes}-node cluster at ${cluster.bootstrap} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  project.provide('kafkaCluster', { bootstrap: cluster.bootstrap, runDir: cluster.state.runDir });
+  const stopBroker = await setupBroker(project);
+  return async () => {
+    stopBroker?.();
+    await cluster.stop();
+  };
+}
+
+async function setupBroker(project: TestProject): Promise<(() => void) | undefined> {
   const external = process.env.KAFKA_BOOTSTRAP?.trim();
   if (external) {
     const target: KafkaTarget = {

@@ -3,8 +3,8 @@
 // the moment metadata shows the new leader. With IDEM_FAILOVER_FULL=1 the other three clients run too, as
 // measurements written to the comparison JSON (not pass/fail). The cluster is started once for the file and always
 // stopped (afterAll, and a watchdog if this process dies).
-import { type KafkaCluster, startCluster } from '@idem/kafka-tooling';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KafkaCluster, startCluster } from '@idem/kafka-tooling';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type FailoverRow, recordRows, summary, toFailoverRow } from './results.js';
 import { FAILOVER_CLIENTS, type FailoverClientName, runFailover } from './run-failover.js';
 import { FAILOVER_SCENARIOS } from './scenarios.js';
@@ -25,11 +25,15 @@ const skip = process.env.IDEM_SKIP_FAILOVER === '1' || !!process.env.KAFKA_BOOTS
 
 describe.skipIf(skip)('failover: leader failover on a 3-node cluster', () => {
   let cluster: KafkaCluster;
+  /** A cluster the global setup provided (IDEM_KAFKA_CLUSTER_NODES) is its to stop. */
+  let ours = false;
   const rows: FailoverRow[] = [];
 
   beforeAll(async () => {
     const t0 = performance.now();
-    cluster = await startCluster(3);
+    const provided = inject('kafkaCluster');
+    ours = !provided;
+    cluster = provided ? await KafkaCluster.open(provided.runDir) : await startCluster(3);
     process.stderr.write(
       `[failover] cluster ${cluster.bootstrap} up in ${Math.round(performance.now() - t0)} ms; ` +
         `${settings.records} records per scenario, outage ${settings.longOutageMs} ms, clients ${CLIENTS.join(',')}\n`,
@@ -38,7 +42,7 @@ describe.skipIf(skip)('failover: leader failover on a 3-node cluster', () => {
 
   afterAll(async () => {
     if (rows.length > 0) await recordRows(rows);
-    await cluster?.stop();
+    if (ours) await cluster?.stop();
   }, 120_000);
 
   it.each(CASES)(
