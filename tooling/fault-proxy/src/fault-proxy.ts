@@ -15,7 +15,10 @@ import { seededRandom } from './prng.js';
 import { type ConnectionOwner, ProxiedConnection } from './proxied-connection.js';
 
 export interface FaultProxyOptions {
-  /** The real broker's bootstrap address, `host:port` on loopback. */
+  /**
+   * The real broker's bootstrap address, `host:port` on loopback, or a comma-separated list of a cluster's nodes:
+   * bootstrap connections then go round the list, so a client still bootstraps while one node is dead.
+   */
   readonly upstream: string;
   /** Where the proxy listens; loopback only. Default 127.0.0.1. */
   readonly listenHost?: string;
@@ -69,6 +72,9 @@ export class FaultProxy implements ConnectionOwner {
   readonly seed: number;
   private readonly listenHost: string;
   private readonly upstream: HostPort;
+  /** Every bootstrap address given; one connection after another goes to the next. */
+  private readonly bootstrapUpstreams: readonly HostPort[];
+  private nextBootstrapUpstream = 0;
   private readonly maxConnections: number;
   private readonly maxLifetimeMs: number;
   private readonly log: EventLog;
@@ -85,8 +91,11 @@ export class FaultProxy implements ConnectionOwner {
   private bootstrapListener: Listener | null = null;
 
   constructor(options: FaultProxyOptions) {
-    const target = parseHostPort(options.upstream);
-    this.upstream = { host: loopbackAddress('upstream', target.host), port: target.port };
+    this.bootstrapUpstreams = options.upstream.split(',').map((address) => {
+      const target = parseHostPort(address.trim());
+      return { host: loopbackAddress('upstream', target.host), port: target.port };
+    });
+    this.upstream = this.bootstrapUpstreams[0] as HostPort;
     this.listenHost = loopbackAddress('listen host', options.listenHost ?? '127.0.0.1');
     this.seed = options.seed ?? (process.env.IDEM_SEED ? Number(process.env.IDEM_SEED) : 1);
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -329,11 +338,15 @@ export class FaultProxy implements ConnectionOwner {
       socket.destroy();
       return;
     }
+    const upstream =
+      listener.nodeId === 'bootstrap' && this.bootstrapUpstreams.length > 1
+        ? (this.bootstrapUpstreams[this.nextBootstrapUpstream++ % this.bootstrapUpstreams.length] as HostPort)
+        : listener.upstream;
     const connection = new ProxiedConnection(
       this.nextConnectionId++,
       listener.nodeId,
       socket,
-      listener.upstream,
+      upstream,
       this,
     );
     this.connections.add(connection);
