@@ -6,6 +6,7 @@ import { runComparisonSuite } from './suites/comparison.js';
 import { runCoreSuite } from './suites/core.js';
 import { runDemo } from './suites/demo.js';
 import { runThroughputSuite } from './suites/throughput.js';
+import { OPEN_LOOP_CLIENTS, runOpenLoopCommand } from './throughput/open-loop-command.js';
 
 const program = new Command('idem-bench')
   .description(
@@ -42,19 +43,32 @@ program
   .option('--clients <list>', 'comma-separated clients', 'idem-kafkajs,kafkajs-idempotent,kafkajs,librdkafka')
   .option('--quick', 'short rounds (for CI smoke runs)', false)
   .option('--json', 'one JSON object per result line on stdout', false)
-  .action(async (opts: { broker: string; clients: string; quick: boolean; json: boolean }) => {
-    if (opts.broker !== 'kafka' && opts.broker !== 'memory')
-      throw new Error('--broker must be kafka or memory');
-    await runThroughputSuite({
-      broker: opts.broker,
-      clients: opts.clients
-        .split(',')
-        .map((c) => c.trim())
-        .filter(Boolean),
-      quick: opts.quick,
-      json: opts.json,
-    });
-  });
+  .option(
+    '--open-loop [records]',
+    `open loop like ProducerPerformance: N single-record sends per client (default 1000000), clients ${OPEN_LOOP_CLIENTS.join(',')}`,
+  )
+  .action(
+    async (opts: {
+      broker: string;
+      clients: string;
+      quick: boolean;
+      json: boolean;
+      openLoop?: string | true;
+    }) => {
+      if (opts.broker !== 'kafka' && opts.broker !== 'memory')
+        throw new Error('--broker must be kafka or memory');
+      if (opts.openLoop !== undefined) return runOpenLoopCommand(opts);
+      await runThroughputSuite({
+        broker: opts.broker,
+        clients: opts.clients
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
+        quick: opts.quick,
+        json: opts.json,
+      });
+    },
+  );
 
 program
   .command('comparison')
