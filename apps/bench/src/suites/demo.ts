@@ -1,4 +1,5 @@
 import { runFaultDemo } from '../core/fault-demo.js';
+import { runStory, type StoryScene } from '../demo/story.js';
 import { runCoreSuite } from './core.js';
 
 export interface DemoOptions {
@@ -12,6 +13,11 @@ export interface DemoOptions {
  * without; the checker counts what each left in the log. Then the core's throughput, quick.
  */
 export async function runDemo(options: DemoOptions): Promise<void> {
+  const scenes = await runStory();
+  for (const scene of scenes) {
+    if (options.json) console.log(JSON.stringify(storyRow(scene)));
+    else printScene(scene);
+  }
   const common = {
     records: 20_000,
     partitions: 6,
@@ -51,4 +57,31 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     }
   }
   await runCoreSuite({ quick: true, json: options.json });
+}
+
+export function storyRow(scene: StoryScene) {
+  return {
+    suite: 'demo',
+    kind: 'story',
+    scene: scene.scene,
+    title: scene.title,
+    idempotent: scene.idempotent,
+    copies: scene.copies,
+    log: scene.log,
+    steps: scene.steps,
+  };
+}
+
+const ACTOR = { producer: 'producer', broker: 'broker  ', app: 'app     ' } as const;
+
+export function printScene(scene: StoryScene): void {
+  console.log(`\n${scene.title}`);
+  for (const step of scene.steps) {
+    const arrow =
+      step.kind === 'lost' ? ' --x ' : step.kind === 'decision' || step.kind === 'note' ? '  :  ' : ' --> ';
+    const to = step.from === step.to ? '' : step.to;
+    console.log(`  ${ACTOR[step.from]}${arrow}${to.padEnd(9)}${step.text}`);
+  }
+  const where = scene.log.map((c) => `offset ${c.offset} (PID ${c.producerId})`).join(', ');
+  console.log(`  => ${scene.copies} ${scene.copies === 1 ? 'copy' : 'copies'} in the log: ${where}`);
 }
