@@ -11,6 +11,11 @@ export interface TopicConfig {
   readonly messageTimestampType: TimestampType;
   /** `max.message.bytes`: the largest batch accepted (bytes, whole batch). */
   readonly maxMessageBytes: number;
+  /**
+   * `segment.bytes`: a batch larger than a log segment is refused with RECORD_LIST_TOO_LARGE, after the record
+   * checks and before the producer-state (duplicate) check (UnifiedLog.append).
+   */
+  readonly segmentBytes: number;
   /** `message.timestamp.before.max.ms` (CreateTime only): how far in the past a record may be. */
   readonly messageTimestampBeforeMaxMs: number;
   /** `message.timestamp.after.max.ms` (CreateTime only): how far in the future a record may be. */
@@ -20,6 +25,7 @@ export interface TopicConfig {
 export const DEFAULT_TOPIC_CONFIG: TopicConfig = Object.freeze({
   messageTimestampType: 'CreateTime',
   maxMessageBytes: 1_048_588,
+  segmentBytes: 1_073_741_824,
   messageTimestampBeforeMaxMs: Number.POSITIVE_INFINITY,
   messageTimestampAfterMaxMs: 3_600_000,
 });

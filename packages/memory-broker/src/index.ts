@@ -3,7 +3,8 @@ export const packageName = '@idem/memory-broker';
 
 export { type Clock, ManualClock, realClock } from './clock.js';
 export type { AppendedBatch, ClusterEvent, ClusterEventKind } from './cluster/events.js';
-export { type LogView, MemoryCluster } from './cluster/memory-cluster.js';
+export { DEFAULT_SESSION_TIMEOUT_MS, type StopBrokerOptions } from './cluster/broker-outage.js';
+export { type LogView, MemoryCluster, type TopicGeneration } from './cluster/memory-cluster.js';
 export { PRODUCER_ID_BLOCK_SIZE } from './cluster/pid-allocator.js';
 export {
   type CreateTopicOptions,
@@ -14,11 +15,14 @@ export {
 } from './config.js';
 export type { ConnectOptions, MemoryClient } from './connection/client.js';
 export { BrokerConnectionError } from './connection/errors.js';
+export type { AuthMatch, AuthRefusalOptions } from './faults/auth-refusals.js';
+export type { ClusterFaultOptions } from './faults/cluster-schedule.js';
 export type { ConnectionFilter, RestartMode, RestartOptions } from './faults/control.js';
 export type { CountOption, Faults, LossOptions } from './faults/faults.js';
-export type { ConsumerAdminApi, ProducerApi, RequestMatch, ServedApi } from './faults/match.js';
+export type { BatchIdentity, ConsumerAdminApi, ProducerApi, RequestMatch, ServedApi } from './faults/match.js';
 export type { AfterLoss } from './faults/plan.js';
 export type { FaultProbabilities, RandomScheduleOptions } from './faults/random-schedule.js';
+export { PRE_DUPLICATE_CHECK_CODES } from './faults/retry-refusals.js';
 export type { FaultHandle, HoldHandle } from './faults/rules.js';
 export type { RequestOf, ResponseOf } from './handlers/dispatch.js';
 export { SERVED_VERSIONS } from './handlers/versions.js';

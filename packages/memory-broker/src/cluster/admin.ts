@@ -41,10 +41,13 @@ export function restartBroker(model: ClusterModel, nodeId: number, options: Rest
   }
   const downMs = options.downMs ?? 0;
   if (downMs > 0) {
+    // A restart is a controlled shutdown: the controller knows at once, so its partitions show no leader.
     broker.up = false;
+    broker.registered = false;
     broker.upAt = now + downMs;
     model.clock.setTimeout(() => {
       broker.up = true;
+      broker.registered = true;
       broker.upAt = -1;
       model.events.record({ kind: 'broker-up', nodeId });
     }, downMs);

@@ -17,7 +17,18 @@ export type ClusterEventKind =
   | 'producer-id-not-ready'
   | 'profile-changed'
   | 'producers-expired'
-  | 'unsupported';
+  | 'unsupported'
+  | 'topic-created'
+  | 'topic-deleted'
+  | 'partitions-added'
+  | 'topic-config-changed'
+  | 'topic-write-denied'
+  | 'topic-write-allowed'
+  | 'retry-refused'
+  | 'authentication-failed'
+  | 'broker-stopped'
+  | 'broker-fenced'
+  | 'metadata-stale';
 
 /** A batch that reached the log during a request whose response the client never saw. */
 export interface AppendedBatch {

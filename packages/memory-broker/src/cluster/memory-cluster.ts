@@ -4,7 +4,7 @@
  * (`request`, `connect`) or as Kafka wire frames (`handleFrame`).
  */
 import { type Clock, realClock } from '../clock.js';
-import type { CreateTopicOptions, MemoryClusterOptions } from '../config.js';
+import type { CreateTopicOptions, MemoryClusterOptions, TopicConfig } from '../config.js';
 import {
   BrokerConnection,
   type ConnectionHost,
@@ -12,7 +12,12 @@ import {
   type ServeOutcome,
 } from '../connection/broker-connection.js';
 import { type ConnectOptions, MemoryClient } from '../connection/client.js';
-import { connectionRefused, connectionReset } from '../connection/errors.js';
+import {
+  authenticationFailed,
+  type BrokerConnectionError,
+  connectionRefused,
+  connectionReset,
+} from '../connection/errors.js';
 import type { ConnectionFilter, RestartOptions } from '../faults/control.js';
 import { requestFacts } from '../faults/facts.js';
 import { Faults } from '../faults/faults.js';
@@ -20,14 +25,16 @@ import type { ServedApi } from '../faults/match.js';
 import { RequestPlan } from '../faults/plan.js';
 import type { HandlerContext } from '../handlers/context.js';
 import { dispatch, type RequestOf, type ResponseOf } from '../handlers/dispatch.js';
+import { currentImage } from '../handlers/metadata.js';
 import { isServedVersion, SERVED_VERSIONS } from '../handlers/versions.js';
-import type { StoredBatch } from '../partition/log.js';
+import type { PartitionLog, StoredBatch } from '../partition/log.js';
 import type { ProducerStateView } from '../partition/producer-state.js';
 import type { BrokerProfile } from '../partition/profile.js';
 import { type Random, seededRandom } from '../random.js';
 import { serveFrame } from '../wire/frames.js';
 import { moveLeader, resetConnections, restartBroker } from './admin.js';
 import type { Broker } from './broker.js';
+import { type StopBrokerOptions, stopBroker } from './broker-outage.js';
 import type { AppendedBatch, ClusterEvent } from './events.js';
 import { ClusterModel } from './model.js';
 
@@ -39,7 +46,25 @@ export interface LogView {
   readonly batches: readonly StoredBatch[];
 }
 
+/** One generation of a topic name: a topic deleted and created again is a new generation with a new id. */
+export interface TopicGeneration {
+  readonly topicId: string;
+  readonly deleted: boolean;
+  /** Clock time it was deleted; -1 while it exists. */
+  readonly deletedAt: number;
+  readonly partitions: number;
+}
+
 const EMPTY_PLAN = new RequestPlan();
+
+function viewOf(log: PartitionLog, fromOffset?: number): LogView {
+  return {
+    logStartOffset: log.logStartOffset,
+    logEndOffset: log.logEndOffset,
+    highWatermark: log.highWatermark,
+    batches: log.read(fromOffset),
+  };
+}
 
 export class MemoryCluster implements ConnectionHost {
   readonly clock: Clock;
@@ -63,6 +88,19 @@ export class MemoryCluster implements ConnectionHost {
       restartBroker: (nodeId, restart) => this.restartBroker(nodeId, restart),
       resetConnections: (filter, reason) => this.resetConnections(filter, reason),
       setProfile: (profile) => this.setProfile(profile),
+      stopBroker: (nodeId, options) => stopBroker(this.model, nodeId, options),
+      staleMetadata: (nodeId, forMs) => this.freezeMetadata(nodeId, forMs),
+      deleteTopic: (name) => this.model.deleteTopic(name) !== undefined,
+      recreateTopic: (name, partitions, config) => this.model.createTopic(name, { partitions, config }),
+      addPartitions: (name, total) => this.model.addPartitions(name, total),
+      partitionCount: (name) => this.partitionCount(name),
+      topicConfig: (name) => this.model.topic(name)?.config,
+      alterTopicConfig: (name, patch) => this.alterTopicConfig(name, patch),
+      setTopicWrite: (name, allowed) => this.setTopicWrite(name, allowed),
+      now: () => this.clock.now(),
+      later: (ms, fn) => {
+        this.clock.setTimeout(fn, ms);
+      },
       nodeIds: this.model.nodeIds,
       random: this.random,
     });
@@ -108,19 +146,92 @@ export class MemoryCluster implements ConnectionHost {
 
   /** The partition's log from `fromOffset` (default: the log start). */
   readLog(topic: string, partition: number, fromOffset?: number): LogView {
-    const log = this.requirePartition(topic, partition).log;
-    return {
-      logStartOffset: log.logStartOffset,
-      logEndOffset: log.logEndOffset,
-      highWatermark: log.highWatermark,
-      batches: log.read(fromOffset),
-    };
+    return viewOf(this.requirePartition(topic, partition).log, fromOffset);
   }
 
   // ---- administration ----
 
   createTopic(name: string, options: CreateTopicOptions = {}): void {
     this.model.createTopic(name, options);
+  }
+
+  /**
+   * Kafka's DeleteTopics: Metadata stops naming the topic and Produce answers UNKNOWN_TOPIC_OR_PARTITION. What was
+   * written to it stays readable through `topicGenerations` and `readGenerationLog`. Returns whether it existed.
+   */
+  deleteTopic(name: string): boolean {
+    return this.model.deleteTopic(name) !== undefined;
+  }
+
+  /** Every topic ever named `name`, oldest first: deleted ones, then the live one if any. */
+  topicGenerations(name: string): TopicGeneration[] {
+    const all = [...this.model.deletedTopics.filter((t) => t.name === name)];
+    const live = this.model.topic(name);
+    if (live !== undefined) all.push(live);
+    return all.map((t) => ({
+      topicId: t.topicId,
+      deleted: t.deletedAt >= 0,
+      deletedAt: t.deletedAt,
+      partitions: t.partitions.length,
+    }));
+  }
+
+  /** A partition's log in one generation of a topic (deleted or live), by topic id. */
+  readGenerationLog(topicId: string, partition: number): LogView {
+    const topic =
+      this.model.topicsById.get(topicId) ?? this.model.deletedTopics.find((t) => t.topicId === topicId);
+    const p = topic?.partitions[partition];
+    if (p === undefined) throw new RangeError(`no partition ${partition} of topic id ${topicId}`);
+    return viewOf(p.log);
+  }
+
+  /** Kafka's CreatePartitions: grows the topic to `total` partitions; Metadata shows them at once. */
+  addPartitions(topic: string, total: number): number {
+    return this.model.addPartitions(topic, total);
+  }
+
+  /** Kafka's IncrementalAlterConfigs on a topic: the next append follows the new values (e.g. max.message.bytes). */
+  alterTopicConfig(topic: string, patch: Partial<TopicConfig>): void {
+    const t = this.model.topic(topic);
+    if (t === undefined) throw new RangeError(`no topic '${topic}'`);
+    t.config = { ...t.config, ...patch };
+    this.model.events.record({ kind: 'topic-config-changed', topic, detail: JSON.stringify(patch) });
+  }
+
+  /** Grants or removes the producers' Write ACL on a topic name; without it Produce answers TOPIC_AUTHORIZATION_FAILED. */
+  setTopicWrite(topic: string, allowed: boolean): void {
+    if (allowed === !this.model.writeDenied.has(topic)) return;
+    if (allowed) this.model.writeDenied.delete(topic);
+    else this.model.writeDenied.add(topic);
+    this.model.events.record({ kind: allowed ? 'topic-write-allowed' : 'topic-write-denied', topic });
+  }
+
+  /** See Faults.stopBroker. */
+  stopBroker(nodeId: number, options: StopBrokerOptions = {}): void {
+    stopBroker(this.model, nodeId, options);
+  }
+
+  /** See Faults.staleMetadata. */
+  freezeMetadata(nodeId: number, forMs: number): void {
+    const broker = this.requireBroker(nodeId);
+    const now = this.clock.now();
+    broker.staleImage = currentImage(this.model, now, now + forMs);
+    this.model.events.record({ kind: 'metadata-stale', nodeId, detail: `${forMs} ms` });
+  }
+
+  /**
+   * @internal A client opens a connection to `nodeId` (the SASL handshake): null when accepted, else the
+   * rejection the client must give its caller. Nothing is sent on a refused connection.
+   */
+  openConnection(nodeId: number, connectionId: string, clientId: string): BrokerConnectionError | null {
+    const broker = this.model.broker(nodeId);
+    if (broker === undefined || !broker.up) return null; // the request itself is refused or rejected
+    if (!this.faults.auth.idle && this.faults.auth.refuses(nodeId, clientId, this.clock.now())) {
+      this.model.events.record({ kind: 'authentication-failed', nodeId, connectionId, detail: clientId });
+      return authenticationFailed(nodeId, clientId);
+    }
+    broker.clientOf.set(connectionId, clientId);
+    return null;
   }
 
   setProfile(profile: BrokerProfile): void {
@@ -246,6 +357,7 @@ export class MemoryCluster implements ConnectionHost {
             envelope.request,
             broker.nodeId,
             connection.id,
+            broker.clientOf.get(connection.id) ?? null,
           ),
         );
     if (connection.closed) return { kind: 'lost', afterwards: 'reset' }; // a planned restart/reset took it down

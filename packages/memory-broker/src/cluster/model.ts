@@ -21,6 +21,10 @@ export class ClusterModel {
   readonly brokers: Broker[] = [];
   readonly topics = new Map<string, Topic>();
   readonly topicsById = new Map<string, Topic>();
+  /** Deleted topics, oldest first, with their logs: what was written to a deleted topic was written. */
+  readonly deletedTopics: Topic[] = [];
+  /** Topic names producers may not write to (a removed Write ACL): Produce answers TOPIC_AUTHORIZATION_FAILED. */
+  readonly writeDenied = new Set<string>();
   readonly events: EventLog;
   readonly clusterId: string;
   readonly pidController = new ProducerIdController();
@@ -89,13 +93,58 @@ export class ClusterModel {
     const topic = new Topic(name, randomUuid(this.random), config, leaders, this.storeRecords);
     this.topics.set(name, topic);
     this.topicsById.set(topic.topicId, topic);
+    // Only a re-creation is news for a test; first creations are set-up.
+    if (this.deletedTopics.some((t) => t.name === name))
+      this.events.record({ kind: 'topic-created', topic: name, detail: `recreated as ${topic.topicId}` });
     return topic;
+  }
+
+  /**
+   * Kafka's DeleteTopics: the topic and its producer state are gone at once (Metadata no longer names it, Produce
+   * answers UNKNOWN_TOPIC_OR_PARTITION). Its logs are kept apart for tests; a topic created later under the same
+   * name is a new topic.
+   */
+  deleteTopic(name: string): Topic | undefined {
+    const topic = this.topics.get(name);
+    if (topic === undefined) return undefined;
+    this.topics.delete(name);
+    this.topicsById.delete(topic.topicId);
+    topic.deletedAt = this.clock.now();
+    this.deletedTopics.push(topic);
+    this.events.record({ kind: 'topic-deleted', topic: name, detail: topic.topicId });
+    return topic;
+  }
+
+  /** Kafka's CreatePartitions: grows `name` to `total` partitions (never shrinks), leaders round-robin. */
+  addPartitions(name: string, total: number): number {
+    const topic = this.topics.get(name);
+    if (topic === undefined) throw new RangeError(`no topic '${name}'`);
+    const count = positiveInt(total, 'partitions');
+    if (count <= topic.partitions.length) {
+      throw new RangeError(`'${name}' has ${topic.partitions.length} partitions; ${count} would not grow it`);
+    }
+    const leaders: number[] = [];
+    for (let i = topic.partitions.length; i < count; i++) {
+      leaders.push(this.brokers[this.nextLeader++ % this.brokers.length]!.nodeId);
+    }
+    topic.addPartitions(leaders);
+    this.events.record({ kind: 'partitions-added', topic: name, detail: `now ${count}` });
+    return count;
   }
 
   /** The broker that leads the partition right now, or undefined when it is down (no leader). */
   liveLeader(partition: Partition): Broker | undefined {
     const broker = this.broker(partition.leaderId);
     return broker?.up ? broker : undefined;
+  }
+
+  /**
+   * The leader the controller announces in Metadata: the partition's leader while that broker is registered,
+   * even if it is dead and refusing connections (the controller has not noticed yet), else none.
+   */
+  announcedLeader(partition: Partition): Broker | undefined {
+    const broker = this.broker(partition.leaderId);
+    return broker !== undefined && (broker.up || broker.registered) ? broker : undefined;
   }
 
   /**

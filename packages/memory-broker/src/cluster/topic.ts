@@ -1,18 +1,31 @@
-/** A topic: its id, its config and its partitions. */
+/**
+ * A topic: its id, its config and its partitions. A topic deleted and created again under the same name is a new
+ * Topic (a new id, fresh logs, no producer state), as in Kafka; the deleted one keeps its logs for tests to read.
+ */
 import type { TopicConfig } from '../config.js';
 import { Partition } from '../partition/partition.js';
 
 export class Topic {
   readonly partitions: Partition[];
+  /** Clock time it was deleted; -1 while it exists. */
+  deletedAt = -1;
 
   constructor(
     readonly name: string,
     readonly topicId: string,
-    readonly config: TopicConfig,
+    /** Changed in place by an operator (IncrementalAlterConfigs); the next append reads the new values. */
+    public config: TopicConfig,
     leaders: readonly number[],
-    keepBytes: boolean,
+    private readonly keepBytes: boolean,
   ) {
     this.partitions = leaders.map((leader, index) => new Partition(name, index, leader, keepBytes));
+  }
+
+  /** Kafka's CreatePartitions: new, empty partitions after the existing ones, led by `leaders`. */
+  addPartitions(leaders: readonly number[]): void {
+    for (const leader of leaders) {
+      this.partitions.push(new Partition(this.name, this.partitions.length, leader, this.keepBytes));
+    }
   }
 }
 

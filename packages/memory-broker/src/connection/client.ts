@@ -42,6 +42,8 @@ export interface ClientHost {
   closeConnection(nodeId: number, connectionId: string): void;
   /** Whether the broker closed or reset this connection (a TCP client sees the socket close). */
   isConnectionClosed(nodeId: number, connectionId: string): boolean;
+  /** Opening a connection (the authentication handshake): null when accepted, else the error to reject with. */
+  openConnection(nodeId: number, connectionId: string, clientId: string): Error | null;
 }
 
 const DEFAULT_VERSIONS: Readonly<Record<ProducerApi, number>> = {
@@ -162,6 +164,8 @@ export class MemoryClient {
       connectionId = undefined;
     if (connectionId === undefined) {
       connectionId = `client-${this.clientNumber}/node-${nodeId}/${++this.generation}`;
+      const refused = this.host.openConnection(nodeId, connectionId, this.clientId);
+      if (refused !== null) throw refused; // a refused handshake leaves no connection behind
       this.connectionIds.set(nodeId, connectionId);
     }
     const version = this.versions[api] ?? SERVED_VERSIONS[api].max;

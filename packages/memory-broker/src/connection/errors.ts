@@ -3,15 +3,31 @@
 export class BrokerConnectionError extends Error {
   constructor(
     message: string,
-    /** Node-style code: 'ECONNRESET', 'ECONNREFUSED' or 'ERR_CLIENT_CLOSED'. */
+    /** Node-style code: 'ECONNRESET', 'ECONNREFUSED', 'ERR_CLIENT_CLOSED', or 'EAUTH' (authentication refused). */
     readonly code: string,
     readonly nodeId: number,
     /** True only when the request provably never reached the broker (refused or refused locally). */
     readonly notSent: boolean,
+    /**
+     * Set when no retry can fix it: @idem/core's FatalConnectionError shape (src/ports/transport.ts), matched
+     * structurally so the broker needs no dependency on the core.
+     */
+    readonly fatalConnection?: 'authentication',
   ) {
     super(message);
     this.name = 'BrokerConnectionError';
   }
+}
+
+/** The broker refused the client's credentials when it opened a connection: nothing was sent, no retry helps. */
+export function authenticationFailed(nodeId: number, clientId: string): BrokerConnectionError {
+  return new BrokerConnectionError(
+    `broker ${nodeId} refused authentication for client '${clientId}' (SASL authentication failed: invalid credentials)`,
+    'EAUTH',
+    nodeId,
+    true,
+    'authentication',
+  );
 }
 
 /** The connection dropped with the request in flight: the outcome is unknown. */

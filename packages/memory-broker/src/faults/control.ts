@@ -1,4 +1,6 @@
 /** What the fault machinery needs from the cluster, and the shapes of its actions. */
+import type { StopBrokerOptions } from '../cluster/broker-outage.js';
+import type { TopicConfig } from '../config.js';
 import type { BrokerProfile } from '../partition/profile.js';
 
 /** What a restart does to the producer state of the partitions the broker leads (reference §1.8). */
@@ -27,6 +29,20 @@ export interface ClusterControl {
   restartBroker(nodeId: number, options?: RestartOptions): void;
   resetConnections(filter?: ConnectionFilter, reason?: string): number;
   setProfile(profile: BrokerProfile): void;
+  stopBroker(nodeId: number, options?: StopBrokerOptions): void;
+  /** Freezes broker `nodeId`'s Metadata answers at the current view for `forMs`. */
+  staleMetadata(nodeId: number, forMs: number): void;
+  deleteTopic(name: string): boolean;
+  /** Creates `name` again with the partition count and config it had (a fresh id, empty logs). */
+  recreateTopic(name: string, partitions: number, config: TopicConfig): void;
+  addPartitions(name: string, total: number): number;
+  partitionCount(name: string): number;
+  topicConfig(name: string): TopicConfig | undefined;
+  alterTopicConfig(name: string, patch: Partial<TopicConfig>): void;
+  setTopicWrite(name: string, allowed: boolean): void;
+  now(): number;
+  /** Runs `fn` `ms` later on the cluster's clock. */
+  later(ms: number, fn: () => void): void;
   readonly nodeIds: readonly number[];
   readonly random: () => number;
 }

@@ -3,11 +3,14 @@
  * request in arrival order, so a run is deterministic; the random schedule draws from the
  * cluster's seeded source. Every fault that takes effect is written to `cluster.events`.
  */
+import type { StopBrokerOptions } from '../cluster/broker-outage.js';
 import type { BrokerProfile } from '../partition/profile.js';
+import { type AuthMatch, type AuthRefusalOptions, AuthRefusals } from './auth-refusals.js';
 import { type ClusterControl, type ConnectionFilter, type RestartOptions, sampleMs } from './control.js';
 import { matchesRequest, type RequestFacts, type RequestMatch } from './match.js';
 import { type AfterLoss, RequestPlan } from './plan.js';
 import { RandomSchedule, type RandomScheduleOptions } from './random-schedule.js';
+import { RetryRefusals } from './retry-refusals.js';
 import { type FaultHandle, type FaultRule, Gate, type HoldHandle } from './rules.js';
 
 export interface CountOption {
@@ -24,8 +27,55 @@ export class Faults {
   private rules: FaultRule[] = [];
   private nextId = 1;
   private schedules: RandomSchedule[] = [];
+  private readonly retries = new RetryRefusals();
+  /** @internal Connection attempts refused authentication (the cluster asks it when a client connects). */
+  readonly auth = new AuthRefusals();
 
   constructor(private readonly control: ClusterControl) {}
+
+  /**
+   * "Ack lost, then the retry refused": the next `count` matching Produce requests are appended and their
+   * responses lost (the connection resets), and the first later request that resends one of their batches (same
+   * producer id, epoch and base sequence on that partition) is refused with `errorCode`, nothing appended. Use an
+   * error Kafka raises before its duplicate check (MESSAGE_TOO_LARGE 10, RECORD_LIST_TOO_LARGE 18, INVALID_RECORD
+   * 87, CORRUPT_MESSAGE 2, TOPIC_AUTHORIZATION_FAILED 29): the producer then never learns the batch is written.
+   */
+  refuseRetry(match: RequestMatch, errorCode: number, options: CountOption = {}): FaultHandle {
+    return this.add({ kind: 'refuse-retry', match, errorCode }, options);
+  }
+
+  /**
+   * Refuse authentication to connections being opened by matching clients: every attempt (bad credentials, the
+   * default) or `count` of them, or all for `forMs`. The client's request rejects with `{ notSent: true,
+   * fatalConnection: 'authentication' }`; open connections are not touched.
+   */
+  refuseAuthentication(match: AuthMatch = {}, options: AuthRefusalOptions = {}): FaultHandle {
+    const rule = this.auth.add(match, options, this.control.now());
+    return {
+      id: this.nextId++,
+      get remaining() {
+        return rule.remaining;
+      },
+      get active() {
+        return rule.remaining > 0;
+      },
+      cancel: () => this.auth.cancel(rule),
+    };
+  }
+
+  /**
+   * A broker dies (no controlled shutdown): its connections reset and new ones are refused (ECONNREFUSED, nothing
+   * sent), Metadata keeps naming it until the controller fences it after `failoverAfterMs` (default 9 s) and moves
+   * its leaderships to live brokers; after `downMs` (default: never) it comes back as a follower.
+   */
+  stopBroker(nodeId: number, options: StopBrokerOptions = {}): void {
+    this.control.stopBroker(nodeId, options);
+  }
+
+  /** Broker `nodeId` answers Metadata from the cluster as it is now, frozen, for `forMs`: a lagging broker. */
+  staleMetadata(nodeId: number, forMs: number): void {
+    this.control.staleMetadata(nodeId, forMs);
+  }
 
   /**
    * Answer the next `count` matching requests with `errorCode`. For Produce only the matching
@@ -123,7 +173,7 @@ export class Faults {
 
   /** Inject faults at random, per request, with the given probabilities (see RandomScheduleOptions). */
   randomSchedule(options: RandomScheduleOptions): FaultHandle {
-    const schedule = new RandomSchedule(this.nextId++, options, this.control);
+    const schedule = new RandomSchedule(this.nextId++, options, this.control, this.retries, this.auth);
     this.schedules.push(schedule);
     return {
       id: schedule.id,
@@ -143,13 +193,14 @@ export class Faults {
   /** Cancel every rule and schedule (held responses stay parked until their handle releases them). */
   clear(): void {
     this.rules = [];
+    this.retries.clear();
     for (const s of this.schedules) s.active = false;
     this.schedules = [];
   }
 
   /** True when nothing is programmed: requests skip fault planning entirely (the fast path). */
   get idle(): boolean {
-    return this.rules.length === 0 && this.schedules.length === 0;
+    return this.rules.length === 0 && this.schedules.length === 0 && this.retries.size === 0;
   }
 
   /** Programmed rules still active. */
@@ -160,6 +211,7 @@ export class Faults {
   /** @internal Decides the faults for one request; consumes rule counts. */
   plan(facts: RequestFacts): RequestPlan {
     const plan = new RequestPlan();
+    this.retries.apply(plan, facts);
     if (this.rules.length > 0) this.applyRules(plan, facts);
     for (const schedule of this.schedules) schedule.apply(plan, facts);
     return plan;
@@ -195,6 +247,14 @@ export class Faults {
           break;
         case 'producer-id-not-ready':
           plan.producerIdNotReady = true;
+          break;
+        case 'refuse-retry':
+          if (facts.api !== 'Produce' || facts.batches.length === 0 || plan.loseResponse !== null) {
+            used = false;
+            break;
+          }
+          plan.loseResponse = 'reset';
+          this.retries.arm(facts.batches, rule.errorCode);
           break;
       }
       if (used) rule.remaining--;

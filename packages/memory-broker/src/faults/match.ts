@@ -39,6 +39,17 @@ export interface RequestFacts {
   readonly connectionId: string;
   /** Topic-partitions the request names (Produce, DescribeProducers); empty for the others. */
   readonly partitions: readonly TopicPartitionRef[];
+  /** Produce only: the idempotent batches it carries, by identity (what a retry resends unchanged). */
+  readonly batches: readonly BatchIdentity[];
+  /** The client id the connection was opened with, when the client told the broker (the in-process client does). */
+  readonly clientId: string | null;
+}
+
+/** Who wrote a batch and which sequences it holds: a retry carries the same identity. */
+export interface BatchIdentity extends TopicPartitionRef {
+  readonly producerId: bigint;
+  readonly epoch: number;
+  readonly baseSequence: number;
 }
 
 export interface TopicPartitionRef {

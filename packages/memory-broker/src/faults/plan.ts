@@ -10,7 +10,8 @@ export interface InjectedError {
   readonly errorCode: number;
   /** Produce only: append first, then answer with the error (like REQUEST_TIMED_OUT after a local append). */
   readonly afterAppend: boolean;
-  readonly source: 'rule' | 'random';
+  /** 'retry': the refusal of a retry whose first attempt's response was lost (RandomSchedule retryRefused). */
+  readonly source: 'rule' | 'random' | 'retry';
 }
 
 /** A response parked until `release()`; see Faults.holdResponses. */

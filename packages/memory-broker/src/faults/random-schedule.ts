@@ -4,9 +4,12 @@
  * same faults.
  */
 import { KafkaErrorCode } from '@idem/codec';
+import type { AuthRefusals } from './auth-refusals.js';
+import { type ClusterFaultOptions, ClusterFaultSchedule } from './cluster-schedule.js';
 import { type ClusterControl, type RestartMode, sampleMs } from './control.js';
 import type { RequestFacts, ServedApi } from './match.js';
 import type { RequestPlan } from './plan.js';
+import { PRE_DUPLICATE_CHECK_CODES, type RetryRefusals } from './retry-refusals.js';
 
 export interface FaultProbabilities {
   /** Reset the connections of the node the request went to, before processing it (requests in flight are lost). */
@@ -29,6 +32,12 @@ export interface FaultProbabilities {
   readonly restart?: number;
   /** InitProducerId only: COORDINATOR_LOAD_IN_PROGRESS. */
   readonly producerIdNotReady?: number;
+  /**
+   * Produce whose response is lost (ackLost): refuse the retry of its batches with one of `retryRefusedCodes`,
+   * errors Kafka raises before its duplicate check (faults/retry-refusals.ts). Rolled only when given, so a
+   * schedule without it draws as before.
+   */
+  readonly retryRefused?: number;
 }
 
 export interface RandomScheduleOptions {
@@ -47,6 +56,10 @@ export interface RandomScheduleOptions {
   readonly restartModes?: readonly RestartMode[];
   /** How long a restarted broker stays down; default 0. */
   readonly restartDownMs?: number;
+  /** Default the five pre-duplicate-check codes: 10, 18, 87, 2, 29. */
+  readonly retryRefusedCodes?: readonly number[];
+  /** Cluster-level faults (topics deleted, partitions added, brokers dying ...), from their own seeded source. */
+  readonly cluster?: ClusterFaultOptions;
 }
 
 export class RandomSchedule {
@@ -54,13 +67,21 @@ export class RandomSchedule {
   private readonly random: () => number;
   private readonly apis: readonly ServedApi[];
 
+  private readonly clusterFaults: ClusterFaultSchedule | null;
+
   constructor(
     readonly id: number,
     private readonly options: RandomScheduleOptions,
     private readonly control: ClusterControl,
+    private readonly retries: RetryRefusals,
+    auth: AuthRefusals,
   ) {
     this.random = options.random ?? control.random;
     this.apis = options.apis ?? ['Produce', 'InitProducerId'];
+    this.clusterFaults =
+      options.cluster === undefined
+        ? null
+        : new ClusterFaultSchedule(options.cluster, control, auth, () => control.now());
   }
 
   apply(plan: RequestPlan, facts: RequestFacts): void {
@@ -90,6 +111,10 @@ export class RandomSchedule {
       plan.randomKinds.push('ack-lost');
       plan.loseResponse = this.roll(p.blackhole) ? 'blackhole' : 'reset';
     }
+    if (p.retryRefused !== undefined && this.roll(p.retryRefused) && plan.loseResponse !== null) {
+      plan.randomKinds.push('retry-refusal-armed');
+      this.retries.arm(facts.batches, this.pick(this.options.retryRefusedCodes ?? PRE_DUPLICATE_CHECK_CODES));
+    }
     if (first !== undefined && this.roll(p.error)) {
       const codes = this.options.errorCodes ?? [
         KafkaErrorCode.NOT_LEADER_OR_FOLLOWER,
@@ -113,6 +138,7 @@ export class RandomSchedule {
       plan.randomKinds.push('producer-id-not-ready');
       plan.producerIdNotReady = true;
     }
+    this.clusterFaults?.apply(plan, facts, first);
   }
 
   /** Always draws, so one kind's probability never shifts the draws of the others. */

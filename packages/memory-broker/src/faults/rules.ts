@@ -8,7 +8,8 @@ export type FaultRule =
   | RuleBase<'lose-response', { readonly afterwards: AfterLoss }>
   | RuleBase<'delay', { readonly ms: number | readonly [number, number] }>
   | RuleBase<'hold', { readonly gate: HoldGate }>
-  | RuleBase<'producer-id-not-ready', Record<never, never>>;
+  | RuleBase<'producer-id-not-ready', Record<never, never>>
+  | RuleBase<'refuse-retry', { readonly errorCode: number }>;
 
 type RuleBase<K extends string, P> = {
   readonly id: number;

@@ -1,6 +1,8 @@
 /**
- * Produce, for a leader, in Kafka's order of checks (reference §1.2): topic known → records framing
- * (ProduceRequest.validateRecords) → acks → leadership → the log append (partition/append.ts).
+ * Produce, for a leader, in Kafka's order of checks (reference §1.2; KafkaApis.handleProduceRequest, then
+ * ReplicaManager and UnifiedLog.append): Write authorised on the topic → topic known → records framing
+ * (ProduceRequest.validateRecords) → acks → leadership → the log append (partition/append.ts), whose size, CRC,
+ * record and segment checks all come before the producer-state (duplicate) check.
  * Faults planned for the request are applied here: an injected error replaces a partition's answer,
  * before the append or (afterAppend) after it.
  */
@@ -138,10 +140,15 @@ function producePartition(
   const tp = { topic: topicName, partition: index };
   const injected = ctx.plan.errors.length === 0 ? undefined : ctx.plan.errorFor(tp);
   if (injected !== undefined && !injected.afterAppend) {
+    // An injected refusal stands for one of Kafka's checks before the duplicate check, so it comes first.
     recordInjected(ctx, topicName, index, injected.errorCode, injected.source);
     return requestError(injected.errorCode, 'injected fault');
   }
 
+  // KafkaApis.handleProduceRequest authorises Write on the topic name before it looks the topic up.
+  if (ctx.cluster.writeDenied.has(topicName)) {
+    return requestError(KafkaErrorCode.TOPIC_AUTHORIZATION_FAILED, `no Write permission on ${topicName}`);
+  }
   const partition: Partition | undefined = topic?.partitions[index];
   if (partition === undefined) {
     if (byTopicId && topic === undefined)
@@ -193,7 +200,7 @@ function recordInjected(
   detail: string,
 ): void {
   ctx.cluster.events.record({
-    kind: 'error-injected',
+    kind: detail === 'retry' ? 'retry-refused' : 'error-injected',
     nodeId: ctx.broker.nodeId,
     connectionId: ctx.connectionId,
     api: 'Produce',

@@ -124,6 +124,9 @@ function applyConfig(config: TopicConfigPatch, name: string, value: string | nul
     case 'max.message.bytes':
       config.maxMessageBytes = number();
       return Number.isNaN(config.maxMessageBytes) ? `Invalid value ${value} for ${name}` : null;
+    case 'segment.bytes':
+      config.segmentBytes = number();
+      return Number.isNaN(config.segmentBytes) ? `Invalid value ${value} for ${name}` : null;
     case 'message.timestamp.before.max.ms':
       config.messageTimestampBeforeMaxMs = number();
       return Number.isNaN(config.messageTimestampBeforeMaxMs) ? `Invalid value ${value} for ${name}` : null;
@@ -200,8 +203,7 @@ export function handleDeleteTopics(
             : KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         return { ...result, errorCode };
       }
-      cluster.topics.delete(topic.name);
-      cluster.topicsById.delete(topic.topicId);
+      cluster.deleteTopic(topic.name);
       return { ...result, name: topic.name, errorCode: KafkaErrorCode.NONE };
     }),
   };

@@ -1,7 +1,9 @@
 /**
  * Appending one client batch to a partition: Kafka's UnifiedLog.append for a leader, in its order
- * (reference §1.2 rows 8-14) — baseOffset 0, size, CRC, header sanity, timestamps, then the producer
- * state (duplicate first), then the append itself. Only the batch header is parsed on this path;
+ * (reference §1.2 rows 8-14) — baseOffset 0, size, CRC, header sanity, timestamps, segment size, then the
+ * producer state (duplicate first), then the append itself. Every refusal before the producer state is answered
+ * even for a batch already in the log: a retry of a written batch can get MESSAGE_TOO_LARGE, never its duplicate
+ * acknowledgement, once max.message.bytes was lowered. Only the batch header is parsed on this path;
  * records are decoded only when a timestamp bound needs checking record by record.
  */
 import { KafkaErrorCode, lastSequence } from '@idem/codec';
@@ -76,6 +78,13 @@ export function appendBatch(
   }
   const timestampError = checkTimestamps(bytes, header, env.config, env.now, lso);
   if (timestampError !== null) return timestampError;
+  if (bytes.length > env.config.segmentBytes) {
+    return appendError(
+      KafkaErrorCode.RECORD_LIST_TOO_LARGE,
+      lso,
+      `batch of ${bytes.length} bytes exceeds segment.bytes ${env.config.segmentBytes}`,
+    );
+  }
 
   const logAppendTime = env.config.messageTimestampType === 'LogAppendTime';
   const firstSeq = header.baseSequence;
