@@ -6,7 +6,7 @@ export interface CoreSuiteOptions {
   readonly json: boolean;
 }
 
-interface CoreRow {
+export interface CoreRow {
   suite: 'core';
   partitions: number;
   maxInFlight: number;
@@ -24,7 +24,7 @@ interface CoreRow {
  * 1 to 10,000 partitions, 1 and 5 requests in flight; plus the codec's encode-only rate for the same
  * records, which bounds what the core can reach (the core's own cost is the difference).
  */
-export async function runCoreSuite(options: CoreSuiteOptions): Promise<void> {
+export async function runCoreSuite(options: CoreSuiteOptions): Promise<CoreRow[]> {
   const partitionCounts = options.quick ? [1, 100] : [1, 10, 100, 1000, 10000];
   const inFlights = [1, 5];
   const valueBytes = 100;
@@ -77,7 +77,7 @@ export async function runCoreSuite(options: CoreSuiteOptions): Promise<void> {
   };
   if (options.json) {
     console.log(JSON.stringify(summary));
-    return;
+    return rows;
   }
   console.log('\ncore producer on the in-process memory broker, 100 B records');
   console.log('partitions  in-flight  per send   records/s    p50 ms    p99 ms   heap B/partition');
@@ -89,6 +89,7 @@ export async function runCoreSuite(options: CoreSuiteOptions): Promise<void> {
   console.log(
     `\ncodec encode alone: ${encodeOnly} records/s; best end-to-end ${best.recordsPerSec} records/s with 100-record sends (${summary.pathCostOverEncode}× the encode cost per record)`,
   );
+  return rows;
 }
 
 function round(n: number): number {
