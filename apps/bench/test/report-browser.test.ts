@@ -10,7 +10,9 @@ import { runChaosMatrix, scenarioDescriptions } from '../src/chaos/matrix.js';
 import { runStory } from '../src/demo/story.js';
 import { renderReport } from '../src/report/html.js';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const CHROMIUM: string | undefined = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) =>
+  existsSync(p),
+);
 
 describe.skipIf(CHROMIUM === undefined)('the HTML report in chromium (skipped: no /usr/bin/chromium)', () => {
   it('renders the sequence diagrams, the matrix and the charts without console errors', async () => {
@@ -32,7 +34,7 @@ describe.skipIf(CHROMIUM === undefined)('the HTML report in chromium (skipped: n
       await writeFile(file, html);
     }
     const browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM ?? 'chromium',
       headless: true,
       args: ['--no-sandbox'],
     });
