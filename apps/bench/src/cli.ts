@@ -152,6 +152,10 @@ program
   });
 
 try {
+  const suite = process.argv[2];
+  const suites = program.commands.map((c) => c.name());
+  if (suite !== undefined && !suite.startsWith('-') && suite !== 'help' && !suites.includes(suite))
+    throw new UsageError(`unknown suite '${suite}'; suites: ${suites.join(', ')} (see --help)`);
   await program.parseAsync();
 } catch (error) {
   if (error instanceof CommanderError) {

@@ -23,6 +23,7 @@ describe('the bench CLI', () => {
   it.each([
     [['demo', '--seed', 'abc'], /^error: --seed must be a non-negative integer/],
     [['chaos', '--bogus'], /^error: unknown option '--bogus'/],
+    [['nosuch'], /^error: unknown suite 'nosuch'/],
     [['chaos', '--broker', 'nope'], /^error: --broker must be memory, kafka or cluster/],
   ])('%j: one error line, exit 2', async (args, message) => {
     const r = await cli(...args);
