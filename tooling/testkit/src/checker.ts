@@ -39,6 +39,15 @@ export interface LogRecord {
 export interface PartitionLog {
   readonly topic: string;
   readonly partition: number;
+  /**
+   * Which generation of the topic this log belongs to (e.g. its topic id), when the topic was deleted, and maybe
+   * created again, during the run. Pass the logs of deleted generations too: what was written there was written
+   * (an ack or a false failure is judged against them). A record is a duplicate when one generation holds it
+   * twice; a copy in a deleted generation and another in a later one is not, because deleting the topic removed
+   * the first copy together with the producer state that could have recognised the retry, so no client can avoid
+   * it. Such copies are counted as `regeneratedCopies`. Absent: the topic had one generation.
+   */
+  readonly generation?: string;
   /** In offset order. */
   readonly records: readonly LogRecord[];
 }
@@ -83,6 +92,8 @@ export interface Verdict {
   readonly untypedFailures: number;
   readonly unsettled: number;
   readonly phantoms: number;
+  /** Records found in more than one generation of a topic (see PartitionLog.generation); not violations. */
+  readonly regeneratedCopies: number;
   readonly violations: readonly Violation[];
 }
 
@@ -92,6 +103,7 @@ interface Placement {
   readonly offset: bigint;
   /** Index in the partition log: a total order even where offsets are sparse. */
   readonly position: number;
+  readonly generation: string;
 }
 
 /** Checks one run. Pure: same input, same verdict. */
@@ -133,13 +145,20 @@ export function checkDelivery(
         return;
       }
       const list = placements.get(entry.id) ?? [];
-      list.push({ topic: log.topic, partition: log.partition, offset: entry.offset, position });
+      list.push({
+        topic: log.topic,
+        partition: log.partition,
+        offset: entry.offset,
+        position,
+        generation: log.generation ?? '',
+      });
       placements.set(entry.id, list);
     });
   }
 
   let acked = 0;
   let failed = 0;
+  let regeneratedCopies = 0;
   let failedPossiblyPersisted = 0;
   // Per producer and partition: acked records with their send order and log position.
   const ackedByStream = new Map<string, { order: number; position: number; id: string }[]>();
@@ -147,8 +166,14 @@ export function checkDelivery(
   for (const record of sent) {
     const found = placements.get(record.id) ?? [];
     if (found.length > 1) {
-      const where = found.map((p) => `${p.topic}-${p.partition}@${p.offset}`).join(', ');
-      report('duplicate', record.id, `in the log ${found.length} times: ${where}`);
+      const perGeneration = new Map<string, number>();
+      for (const p of found) perGeneration.set(p.generation, (perGeneration.get(p.generation) ?? 0) + 1);
+      if ([...perGeneration.values()].some((n) => n > 1)) {
+        const where = found.map((p) => `${p.topic}-${p.partition}@${p.offset}`).join(', ');
+        report('duplicate', record.id, `in the log ${found.length} times: ${where}`);
+      } else {
+        regeneratedCopies++;
+      }
     }
     const outcome = record.outcome;
     if (outcome.status === 'pending') {
@@ -196,7 +221,7 @@ export function checkDelivery(
       );
       continue;
     }
-    const stream = `${record.producer}\u0000${record.topic}\u0000${outcome.partition}`;
+    const stream = `${record.producer}\u0000${record.topic}\u0000${outcome.partition}\u0000${placement.generation}`;
     const list = ackedByStream.get(stream) ?? [];
     list.push({ order: record.order, position: placement.position, id: record.id });
     ackedByStream.set(stream, list);
@@ -232,6 +257,7 @@ export function checkDelivery(
     untypedFailures: counts.untypedFailure,
     unsettled: counts.unsettled,
     phantoms: counts.phantom,
+    regeneratedCopies,
     violations,
   };
 }

@@ -14,6 +14,7 @@ import { type SimResult, type SimSummary, simulate, summarize } from './simulate
 interface WorkerTask {
   readonly seeds: readonly number[];
   readonly stateLoss: boolean;
+  readonly wide: boolean;
 }
 
 interface WorkerReport {
@@ -22,9 +23,9 @@ interface WorkerReport {
 
 const REPLAY = 'pnpm sim --seed';
 
-async function runSeeds(seeds: readonly number[], stateLoss: boolean): Promise<SimResult[]> {
+async function runSeeds(seeds: readonly number[], stateLoss: boolean, wide: boolean): Promise<SimResult[]> {
   const results: SimResult[] = [];
-  for (const seed of seeds) results.push(await simulate(seed, { stateLoss }));
+  for (const seed of seeds) results.push(await simulate(seed, { stateLoss, wide }));
   return results;
 }
 
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
       workers: { type: 'string' },
       json: { type: 'boolean', default: false },
       'state-loss': { type: 'boolean', default: false },
+      // The wider fault model of issue 9 (wide-faults.ts).
+      wide: { type: 'boolean', default: false },
     },
   });
 
@@ -51,11 +54,13 @@ async function main(): Promise<void> {
     const result = await simulate(seed, {
       trace: (line) => lines.push(line),
       stateLoss: values['state-loss'],
+      wide: values.wide,
     });
     for (const line of lines) console.log(line);
     console.log(
       stringify({
         seed,
+        replay: `${REPLAY} ${seed}${values['state-loss'] ? ' --state-loss' : ''}${values.wide ? ' --wide' : ''}`,
         ok: result.ok,
         problems: result.problems,
         verdict: result.verdict,
@@ -78,7 +83,7 @@ async function main(): Promise<void> {
 
   let results: SimResult[];
   if (workers === 1) {
-    results = await runSeeds(seeds, values['state-loss']);
+    results = await runSeeds(seeds, values['state-loss'], values.wide);
   } else {
     const shards: number[][] = Array.from({ length: workers }, () => []);
     for (let i = 0; i < seeds.length; i++) shards[i % workers]!.push(seeds[i]!);
@@ -87,7 +92,11 @@ async function main(): Promise<void> {
         (shard) =>
           new Promise<WorkerReport>((resolve, reject) => {
             const worker = new Worker(new URL(import.meta.url), {
-              workerData: { seeds: shard, stateLoss: values['state-loss'] } satisfies WorkerTask,
+              workerData: {
+                seeds: shard,
+                stateLoss: values['state-loss'],
+                wide: values.wide,
+              } satisfies WorkerTask,
             });
             worker.once('message', resolve);
             worker.once('error', reject);
@@ -113,11 +122,15 @@ async function main(): Promise<void> {
     ...(values['state-loss']
       ? { stateLossSeeds: summary.stateLossSeeds, stateLossAnomalies: summary.stateLossAnomalies }
       : {}),
+    regeneratedCopies: summary.regeneratedCopies,
+    faultsByKind: Object.fromEntries(
+      Object.entries(summary.faultsByKind).sort(([a], [b]) => a.localeCompare(b)),
+    ),
     elapsedMs,
     ...(summary.failures > 0
       ? {
           failedSeeds: summary.failedSeeds.slice(0, 20),
-          replay: `${REPLAY} ${summary.failedSeeds[0]}${values['state-loss'] ? ' --state-loss' : ''}`,
+          replay: `${REPLAY} ${summary.failedSeeds[0]}${values['state-loss'] ? ' --state-loss' : ''}${values.wide ? ' --wide' : ''}`,
         }
       : {}),
   };
@@ -132,7 +145,9 @@ async function main(): Promise<void> {
     console.error(
       `seed ${failed.seed} failed: ${failed.problems.join('; ')} ${stringify(failed.verdict.violations)}`,
     );
-    console.error(`  replay: ${REPLAY} ${failed.seed}${values['state-loss'] ? ' --state-loss' : ''}`);
+    console.error(
+      `  replay: ${REPLAY} ${failed.seed}${values['state-loss'] ? ' --state-loss' : ''}${values.wide ? ' --wide' : ''}`,
+    );
   }
   process.exitCode = summary.failures === 0 ? 0 : 1;
 }
@@ -145,6 +160,6 @@ if (isMainThread) {
   await main();
 } else {
   const task = workerData as WorkerTask;
-  const results = (await runSeeds(task.seeds, task.stateLoss)).map(slim);
+  const results = (await runSeeds(task.seeds, task.stateLoss, task.wide)).map(slim);
   parentPort!.postMessage({ results } satisfies WorkerReport);
 }

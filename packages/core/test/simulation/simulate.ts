@@ -14,7 +14,10 @@ import { ProducerEngine } from '../../src/engine/producer-engine.js';
 import { isIdemError } from '../../src/errors/idem-error.js';
 import type { ProducerRecord } from '../../src/producer/contract.js';
 import type { Transport } from '../../src/ports/transport.js';
-import { readRecords, recording, type SentBatch } from '../support/memory-harness.js';
+import { recording, type SentBatch } from '../support/memory-harness.js';
+import { addCounts, bump, countFault } from './fault-counts.js';
+import { readGenerations } from './read-generations.js';
+import { wideFaultPlan } from './wide-faults.js';
 
 const START = 1_700_000_000_000;
 
@@ -37,6 +40,12 @@ export interface SimOptions {
    * only, and their anomalies are reported apart.
    */
   readonly stateLoss?: boolean;
+  /**
+   * The wider fault model of issue 9 (wide-faults.ts): retries refused before the duplicate check, topics
+   * deleted and recreated, partitions added, brokers dying with a delayed failover, stale metadata, refused
+   * credentials. Off by default until the core handles all of it; `pnpm sim --wide`.
+   */
+  readonly wide?: boolean;
   /** Receives a line per notable event (producer events, faults), for replaying a failing seed. */
   readonly trace?: (line: string) => void;
 }
@@ -53,6 +62,8 @@ export interface SimStats {
   readonly steps: number;
   /** Failed records per error code. */
   readonly failuresByCode: Readonly<Record<string, number>>;
+  /** Injected faults by kind (fault-counts.ts), plus the producers given bad credentials. */
+  readonly faultsByKind: Readonly<Record<string, number>>;
 }
 
 export interface SimResult {
@@ -100,6 +111,7 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
   // ---- the fault schedule: every kind, mixed, on every API the producer uses
   const intensity = rng.pick([0, 0.01, 0.03, 0.06, 0.12]);
   const stateLoss = (options.stateLoss ?? false) && rng.chance(0.5);
+  const wide = options.wide === true ? wideFaultPlan(seed, intensity, nodeCount, 3) : undefined;
   cluster.faults.randomSchedule({
     random: faultRandom(rng.fork()),
     apis: ['Produce', 'InitProducerId', 'Metadata'],
@@ -114,14 +126,18 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
       leaderMove: nodeCount > 1 ? intensity * 0.4 : 0,
       restart: intensity * 0.15,
       producerIdNotReady: 0.2,
+      ...wide?.probabilities,
     },
     errorCodes: [6, 19, 5, 56, 2, 3],
     delayMs: [1, rng.pick([20, 200, 2000])],
     restartModes: stateLoss ? ['clean', 'snapshot', 'lost'] : ['clean'],
     restartDownMs: rng.pick([0, 0, 50, 500]),
+    ...(wide === undefined ? {} : { cluster: wide.cluster }),
   });
   let faults = 0;
+  const faultsByKind: Record<string, number> = {};
   cluster.onEvent((event) => {
+    countFault(faultsByKind, event);
     if (event.kind === 'leader-moved' || event.kind === 'broker-up' || event.kind === 'response-released')
       return;
     faults++;
@@ -188,7 +204,7 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
     const name = `p${p}`;
     const producer = new ProducerEngine({
       ...config,
-      transport: traced(cluster.connect({ wire }), name),
+      transport: traced(cluster.connect({ wire, clientId: name }), name),
       clock,
       random: rng.fork(),
     });
@@ -211,6 +227,10 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
       }
     }
     producers.push(producer);
+    if (wide?.badCredentials.has(p) === true) {
+      cluster.faults.refuseAuthentication({ clientId: name });
+      bump(faultsByKind, 'bad-credentials-producer');
+    }
     const script = rng.fork();
     const total = Math.max(1, Math.round(script.int(20, 150) * scale));
     let order = 0;
@@ -326,12 +346,22 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
   if (dataLossEvents > 0 && !stateLoss)
     problems.push(`${dataLossEvents} dataLoss event(s) without any state-losing fault`);
 
-  const logs: PartitionLog[] = [];
-  for (const [topic, spec] of Object.entries(topics)) {
-    for (let partition = 0; partition < spec.partitions; partition++) {
-      const records = readRecords(cluster, topic, partition).map((r) => ({ offset: r.offset, id: r.value }));
-      logs.push({ topic, partition, records });
-    }
+  // Every generation of every topic: records in a deleted topic were written (tooling/testkit's checker).
+  const logs: PartitionLog[] = Object.keys(topics).flatMap((topic) => readGenerations(cluster, topic));
+
+  // A producer whose credentials are always refused never reaches a broker: each of its sends must fail, typed,
+  // and certainly not persisted.
+  for (const p of wide?.badCredentials ?? []) {
+    if (p >= producerCount) continue;
+    const wrong = outcomes.filter(
+      (o) =>
+        o.producer === `p${p}` &&
+        !(o.outcome.status === 'failed' && o.outcome.typed && !o.outcome.possiblyPersisted),
+    );
+    if (wrong.length > 0)
+      problems.push(
+        `p${p} has bad credentials but ${wrong.length} send(s) did not fail typed, not persisted`,
+      );
   }
   const sent: SentRecord[] = outcomes.map((o) => ({ ...o }));
   const failuresByCode: Record<string, number> = {};
@@ -363,8 +393,10 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
       virtualMs: run.timeMs - START,
       steps: run.steps,
       failuresByCode,
+      faultsByKind,
     },
     config: {
+      ...wide?.config,
       ...config,
       intensity,
       nodes: nodeCount,
@@ -390,6 +422,10 @@ export interface SimSummary {
   /** Seeds whose brokers could lose producer state, and the duplicates/losses/reorders seen there. */
   stateLossSeeds: number;
   stateLossAnomalies: number;
+  /** Records written to a deleted topic and again to its re-creation (not duplicates; testkit's checker). */
+  regeneratedCopies: number;
+  /** Injected faults by kind, totals across seeds. */
+  faultsByKind: Record<string, number>;
   failedSeeds: number[];
 }
 
@@ -406,10 +442,14 @@ export function summarize(results: readonly SimResult[]): SimSummary {
     unsettled: 0,
     stateLossSeeds: 0,
     stateLossAnomalies: 0,
+    regeneratedCopies: 0,
+    faultsByKind: {},
     failedSeeds: [],
   };
   for (const r of results) {
     summary.records += r.verdict.records;
+    summary.regeneratedCopies += r.verdict.regeneratedCopies;
+    addCounts(summary.faultsByKind, r.stats.faultsByKind);
     if (r.stateLoss) {
       summary.stateLossSeeds++;
       summary.stateLossAnomalies +=
