@@ -6,18 +6,12 @@
  * data is on all of them, so the new leader has the log and the producer state). A broker that comes back later
  * rejoins as a follower.
  */
+
+import type { StopBrokerOptions } from '../faults/control.js';
 import { resetConnections } from './admin.js';
 import type { ClusterModel } from './model.js';
 
-export interface StopBrokerOptions {
-  /** How long it stays dead (clock ms); `Infinity` (the default) never brings it back. */
-  readonly downMs?: number;
-  /**
-   * When the controller fences it and moves its leaderships (clock ms after the stop); default 9,000, Kafka's
-   * broker.session.timeout.ms. `Infinity`: never (its partitions keep naming the dead leader).
-   */
-  readonly failoverAfterMs?: number;
-}
+export type { StopBrokerOptions };
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 9_000;
 

@@ -1,5 +1,4 @@
 /** What the fault machinery needs from the cluster, and the shapes of its actions. */
-import type { StopBrokerOptions } from '../cluster/broker-outage.js';
 import type { TopicConfig } from '../config.js';
 import type { BrokerProfile } from '../partition/profile.js';
 
@@ -52,4 +51,15 @@ export function sampleMs(ms: number | readonly [number, number], random: () => n
   if (typeof ms === 'number') return ms;
   const [min, max] = ms;
   return min + Math.floor(random() * (max - min + 1));
+}
+
+/** What stopping a broker does (the fault is in cluster/broker-outage.ts). */
+export interface StopBrokerOptions {
+  /** How long it stays dead (clock ms); `Infinity` (the default) never brings it back. */
+  readonly downMs?: number;
+  /**
+   * When the controller fences it and moves its leaderships (clock ms after the stop); default 9,000, Kafka's
+   * broker.session.timeout.ms. `Infinity`: never (its partitions keep naming the dead leader).
+   */
+  readonly failoverAfterMs?: number;
 }
