@@ -342,8 +342,10 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
     if (stuck.length > 0) problems.push(`p${i} has batches left after close in ${stuck.length} partition(s)`);
   }
 
-  // Without state-losing restarts any data-loss report is a false alarm.
-  if (dataLossEvents > 0 && !stateLoss)
+  // Without state-losing restarts any data-loss report is a false alarm. A deleted topic loses data for real:
+  // a producer whose acknowledged records went with it is right to report it once the topic is back.
+  const topicDeleted = (faultsByKind['topic-deleted'] ?? 0) > 0;
+  if (dataLossEvents > 0 && !stateLoss && !topicDeleted)
     problems.push(`${dataLossEvents} dataLoss event(s) without any state-losing fault`);
 
   // Every generation of every topic: records in a deleted topic were written (tooling/testkit's checker).
