@@ -5,7 +5,7 @@
 # Idempotent: exits 0 when nothing is running.
 #
 #   stop.sh            with IDEM_KAFKA_RUN_DIR set: that run dir only;
-#                      otherwise the single broker (tooling/kafka/.run) and the cluster (.run/cluster)
+#                      otherwise the single broker (tooling/kafka/.run) and every cluster (.run/cluster*)
 #   stop.sh --nodes N  the same (accepted so `pnpm kafka:stop --nodes 3` mirrors kafka:start)
 #
 # Env: IDEM_KAFKA_STOP_GRACE_S  grace before SIGKILL (default 30 for one broker, 10 for a cluster: its data is
@@ -26,7 +26,10 @@ log() { echo "[kafka stop] $*" >&2; }
 
 if [ -z "${IDEM_KAFKA_RUN_DIR:-}" ]; then
   status=0
-  IDEM_KAFKA_RUN_DIR=$KAFKA_DIR/.run/cluster bash "$0" || status=1
+  for dir in "$KAFKA_DIR"/.run/cluster "$KAFKA_DIR"/.run/cluster-*; do
+    [ -d "$dir" ] || continue
+    IDEM_KAFKA_RUN_DIR=$dir bash "$0" || status=1
+  done
   IDEM_KAFKA_RUN_DIR=$KAFKA_DIR/.run bash "$0" || status=1
   exit $status
 fi

@@ -3,7 +3,8 @@
 // the moment metadata shows the new leader. With IDEM_FAILOVER_FULL=1 the other three clients run too, as
 // measurements written to the comparison JSON (not pass/fail). The cluster is started once for the file and always
 // stopped (afterAll, and a watchdog if this process dies).
-import { KafkaCluster, kafkaTarget, startCluster } from '@idem/kafka-tooling';
+import { rm } from 'node:fs/promises';
+import { DEFAULT_CLUSTER_RUN_DIR, KafkaCluster, kafkaTarget, startCluster } from '@idem/kafka-tooling';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type FailoverRow, recordRows, summary, toFailoverRow } from './results.js';
 import { FAILOVER_CLIENTS, type FailoverClientName, runFailover } from './run-failover.js';
@@ -36,7 +37,10 @@ describe.skipIf(skip)('failover: leader failover on a 3-node cluster', () => {
     const t0 = performance.now();
     const provided = inject('kafkaCluster');
     ours = !provided;
-    cluster = provided ? await KafkaCluster.open(provided.runDir) : await startCluster(3);
+    // A run dir of its own: two runs in one checkout must never kill nodes of one shared cluster.
+    cluster = provided
+      ? await KafkaCluster.open(provided.runDir)
+      : await startCluster(3, `${DEFAULT_CLUSTER_RUN_DIR}-${process.pid}`);
     process.stderr.write(
       `[failover] cluster ${cluster.bootstrap} up in ${Math.round(performance.now() - t0)} ms; ` +
         `${settings.records} records per scenario, outage ${settings.longOutageMs} ms, clients ${CLIENTS.join(',')}\n`,
@@ -45,7 +49,11 @@ describe.skipIf(skip)('failover: leader failover on a 3-node cluster', () => {
 
   afterAll(async () => {
     if (rows.length > 0) await recordRows(rows);
-    if (ours) await cluster?.stop();
+    if (ours && cluster) {
+      await cluster.stop();
+      // Its data is disposable and the run dir unique to this process: leave nothing behind.
+      await rm(cluster.state.runDir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it.each(CASES)(
