@@ -5,6 +5,7 @@
 // core's `send()` over kafkajs connections (idem-core).
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -37,7 +38,12 @@ const PARTITIONS = 6;
 const MAX_OUTSTANDING = 20_000;
 /** A client slower than this per round (kafkajs's idempotent producer: ~2k/s) is measured on what it did by then. */
 const ROUND_CAP_MS = 60_000;
-const PRODUCER_PERF = path.resolve(import.meta.dirname, '../../bin/producer-perf.sh');
+/** apps/bench/bin/producer-perf.sh, from src/throughput/ (sources) or dist/ (the built cli). */
+const PRODUCER_PERF =
+  [
+    path.resolve(import.meta.dirname, '../bin/producer-perf.sh'),
+    path.resolve(import.meta.dirname, '../../bin/producer-perf.sh'),
+  ].find((candidate) => existsSync(candidate)) ?? 'apps/bench/bin/producer-perf.sh';
 
 interface OpenLoopClient {
   readonly name: OpenLoopClientName;
