@@ -89,13 +89,12 @@ export class RecordPlacement {
       }
       for (const record of item.records) this.place(record, now);
     }
-    // Everything from the buffer-blocked send on keeps waiting, in order.
-    for (; i < entries.length; i++) {
-      const item = entries[i]!;
-      wakeAt = Math.min(wakeAt, item.deadline);
-      entries[kept++] = item;
-    }
-    entries.length = kept;
+    // Everything from the buffer-blocked send on keeps waiting, in order. Its deadline is the earliest of them
+    // (every send gets the same maxBlockMs), so they need no visit; and when nothing ahead of it left the backlog
+    // the array stays as it is: under back-pressure a pass per send must not cost a walk over every waiting send.
+    if (i < entries.length && kept === i) return wakeAt;
+    if (i < entries.length) entries.copyWithin(kept, i);
+    entries.length = kept + (entries.length - i);
     return wakeAt;
   }
 
