@@ -225,7 +225,10 @@ export class MemoryCluster implements ConnectionHost {
    */
   openConnection(nodeId: number, connectionId: string, clientId: string): BrokerConnectionError | null {
     const broker = this.model.broker(nodeId);
-    if (broker === undefined || !broker.up) return null; // the request itself is refused or rejected
+    if (broker === undefined) return null; // the request itself is rejected (unknown node)
+    // A down broker refuses the TCP connection: no connection exists afterwards, so the next attempt, once the
+    // broker is back, goes through the authentication handshake again.
+    if (!broker.up) return connectionRefused(nodeId);
     if (!this.faults.auth.idle && this.faults.auth.refuses(nodeId, clientId, this.clock.now())) {
       this.model.events.record({ kind: 'authentication-failed', nodeId, connectionId, detail: clientId });
       return authenticationFailed(nodeId, clientId);

@@ -55,6 +55,12 @@ export class PartitionEntry {
    */
   leaderSuspect = false;
   leaderEpoch = -1;
+  /**
+   * The broker may have lost its state for us on this partition without our identity changing: the topic was
+   * reported unknown (deleted, perhaps recreated), so a later acknowledgement proves nothing about earlier batches
+   * (docs/design.md §"The unknown-fate rule"). Cleared by the next in-order acknowledgement.
+   */
+  brokerStateInDoubt = false;
   /** Outstanding requests holding a batch of this partition, and the node they went to. */
   wireCount = 0;
   wireNode = -1;
@@ -136,6 +142,11 @@ export class ProducerBatch {
   /** Time of the first send, for the `retry` event and metrics. */
   firstSentAt = -1;
 
+  /**
+   * Set when acknowledged: whether this acknowledgement proves the partition's earlier batches of the same identity
+   * are in the log (`ackProvesEarlier`, judged at the moment it arrived).
+   */
+  provesEarlier = false;
   /** Filled when acknowledged. */
   baseOffset = -1n;
   logAppendTime = -1n;

@@ -1,7 +1,7 @@
 import { lastSequence } from '@idem/codec';
 import type { PartitionEntry, ProducerBatch } from '../accumulator/partition-state.js';
 import { type EngineContext, requestBump } from '../engine-context.js';
-import { ackProvesEarlier, reportUnknown, reportUnprovable, settleWritten } from '../outcome/batch-fate.js';
+import { reportUnknown, reportUnprovable, settleWritten } from '../outcome/batch-fate.js';
 import { resolveBatch } from './settle-records.js';
 
 /** Moves the partition's acknowledged position past `batch` (called in sequence order only). */
@@ -33,7 +33,7 @@ export function advance(ctx: EngineContext, entry: PartitionEntry): void {
       // proves this one written, its OUT_OF_ORDER proves it not. With none left to ask, it is reported as possibly
       // persisted and handled like any batch given up with an unknown outcome (the next branch, on the next pass).
       if (laterAcked(inflight, removed + 1)) {
-        if (ackProvesEarlier(ctx, entry, entry.lastAckAt)) settleWritten(head);
+        if (laterAckProves(inflight, removed + 1)) settleWritten(head);
         else reportUnprovable(ctx, head);
       } else if (laterLive(inflight, removed + 1) && !entry.bumpRequested) break;
       else reportUnknown(ctx, head);
@@ -46,7 +46,7 @@ export function advance(ctx: EngineContext, entry: PartitionEntry): void {
       // A later batch decides: its ack proves this one was written, its OUT_OF_ORDER proves it was not.
       if (laterLive(inflight, removed + 1)) break;
       if (laterAcked(inflight, removed + 1)) {
-        if (ackProvesEarlier(ctx, entry, entry.lastAckAt)) emitLateAck(ctx, head, -1n);
+        if (laterAckProves(inflight, removed + 1)) emitLateAck(ctx, head, -1n);
       }
       // Nobody can tell whether it was written: it is never resent, the partition continues under a new epoch.
       else requestBump(ctx, entry);
@@ -63,6 +63,12 @@ function laterAcked(inflight: readonly ProducerBatch[], from: number): boolean {
     const status = inflight[i]!.status;
     if (status === 'acked' || status === 'lateAcked') return true;
   }
+  return false;
+}
+
+/** Whether the first later acknowledgement proved the earlier batches written, as judged when it arrived. */
+function laterAckProves(inflight: readonly ProducerBatch[], from: number): boolean {
+  for (let i = from; i < inflight.length; i++) if (inflight[i]!.status === 'acked') return inflight[i]!.provesEarlier;
   return false;
 }
 

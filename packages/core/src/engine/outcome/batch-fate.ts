@@ -43,10 +43,23 @@ export function refuse(ctx: EngineContext, batch: ProducerBatch, refusal: Refusa
  * log. Only if the broker already had our state there: a broker without it takes any first sequence (Kafka 2.5+
  * from an unknown producer, KAFKA-14359), so the later batch may have been accepted across a gap. An earlier
  * in-order acknowledgement under this identity, recent enough that the broker cannot have expired us, shows the
- * state exists. `lastAckAt` must be read before the new acknowledgement is noted.
+ * state exists — unless the topic was reported unknown since (deleted, perhaps recreated empty) or the new offset is
+ * not above the last one (a new log). `lastAckAt` must be read before the new acknowledgement is noted.
  */
-export function ackProvesEarlier(ctx: EngineContext, entry: PartitionEntry, lastAckAt: number): boolean {
-  return entry.lastAckedSequence >= 0 && ctx.clock.now() - lastAckAt < ctx.config.producerIdExpirationMs;
+export function ackProvesEarlier(
+  ctx: EngineContext,
+  entry: PartitionEntry,
+  lastAckAt: number,
+  baseOffset: bigint,
+): boolean {
+  return (
+    entry.lastAckedSequence >= 0 &&
+    !entry.brokerStateInDoubt &&
+    ctx.clock.now() - lastAckAt < ctx.config.producerIdExpirationMs &&
+    // In one log offsets only grow: an offset at or below our last acknowledged one is a new log (the topic was
+    // deleted and recreated), which holds no state for us and took the batch whatever its sequence.
+    (baseOffset < 0n || entry.lastAckedOffset < 0n || baseOffset > entry.lastAckedOffset)
+  );
 }
 
 /**

@@ -130,8 +130,11 @@ function acknowledge(
   batch.status = 'acked';
   batch.baseOffset = baseOffset;
   batch.logAppendTime = logAppendTime;
-  const proves = ackProvesEarlier(ctx, entry, entry.lastAckAt);
+  const proves = ackProvesEarlier(ctx, entry, entry.lastAckAt, baseOffset);
+  batch.provesEarlier = proves;
   noteOk(ctx, entry);
+  // The broker just appended under our identity: it holds our state here again.
+  entry.brokerStateInDoubt = false;
   // With our state at the broker, an ack proves every earlier batch of this identity was written: the broker takes
   // only the next sequence (docs/design.md §"The unknown-fate rule").
   for (const earlier of entry.inflight) {
@@ -165,6 +168,12 @@ function onOtherError(
   if (code === KafkaErrorCode.MESSAGE_TOO_LARGE && batch.recordCount > 1 && !batch.possiblyPersisted) {
     split(ctx, batch);
     return;
+  }
+  if (code === KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION || code === KafkaErrorCode.UNKNOWN_TOPIC_ID) {
+    // The topic may have been deleted, and may come back empty: the broker's state for us there may be gone, so
+    // until an in-order acknowledgement shows it again nothing proves earlier batches and only one batch goes out.
+    entry.brokerStateInDoubt = true;
+    entry.okSinceLeader = false;
   }
   if (isLeadershipError(code)) {
     const hint = response.currentLeader;

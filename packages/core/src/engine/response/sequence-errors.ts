@@ -39,8 +39,13 @@ export function onOutOfOrder(ctx: EngineContext, batch: ProducerBatch, logStartO
     for (const earlier of inflight.slice(0, index - 1)) {
       if (earlier.status === 'unknownFate') reportUnknown(ctx, earlier);
     }
-    if (previous.status === 'unknownFate') settleNotWritten(ctx, previous);
-    else if (previous.status === 'deadUnknown') previous.status = 'deadNotWritten';
+    // Not in this log — but if the topic was reported unknown since, it may be in the deleted one, which readers
+    // may have consumed: then it stays possibly persisted.
+    if (previous.status === 'unknownFate') {
+      if (entry.brokerStateInDoubt) reportUnknown(ctx, previous);
+      else settleNotWritten(ctx, previous);
+    }
+    if (previous.status === 'deadUnknown') previous.status = 'deadNotWritten';
     retryLater(ctx, batch, false, 'OUT_OF_ORDER_SEQUENCE_NUMBER after a failed batch');
     requestBump(ctx, entry);
     return;
