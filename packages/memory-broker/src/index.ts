@@ -19,7 +19,13 @@ export type { AuthMatch, AuthRefusalOptions } from './faults/auth-refusals.js';
 export type { ClusterFaultOptions } from './faults/cluster-schedule.js';
 export type { ConnectionFilter, RestartMode, RestartOptions } from './faults/control.js';
 export type { CountOption, Faults, LossOptions } from './faults/faults.js';
-export type { BatchIdentity, ConsumerAdminApi, ProducerApi, RequestMatch, ServedApi } from './faults/match.js';
+export type {
+  BatchIdentity,
+  ConsumerAdminApi,
+  ProducerApi,
+  RequestMatch,
+  ServedApi,
+} from './faults/match.js';
 export type { AfterLoss } from './faults/plan.js';
 export type { FaultProbabilities, RandomScheduleOptions } from './faults/random-schedule.js';
 export { PRE_DUPLICATE_CHECK_CODES } from './faults/retry-refusals.js';

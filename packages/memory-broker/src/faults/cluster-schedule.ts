@@ -71,7 +71,11 @@ export class ClusterFaultSchedule {
     }
     if (facts.clientId !== null && this.roll(o.authRefused)) {
       plan.randomKinds.push('authentication-failed');
-      this.auth.add({ clientId: facts.clientId }, { forMs: this.ms(o.authWindowMs, [100, 5_000]) }, this.now());
+      this.auth.add(
+        { clientId: facts.clientId },
+        { forMs: this.ms(o.authWindowMs, [100, 5_000]) },
+        this.now(),
+      );
       // Re-authentication (KIP-368) fails on the open connection too: the broker closes it.
       this.control.resetConnections({ nodeId: facts.nodeId, connectionId: facts.connectionId }, 'reauth');
     }
@@ -133,7 +137,8 @@ export class ClusterFaultSchedule {
   /** Rolls only while budget is left; always draws, so the number of draws per request is fixed. */
   private roll(probability: number | undefined): boolean {
     const draw = this.random();
-    if (probability === undefined || draw >= probability || this.spent >= (this.options.budget ?? 8)) return false;
+    if (probability === undefined || draw >= probability || this.spent >= (this.options.budget ?? 8))
+      return false;
     this.spent++;
     return true;
   }
@@ -150,4 +155,3 @@ export class ClusterFaultSchedule {
     this.control.later(ms, fn);
   }
 }
-

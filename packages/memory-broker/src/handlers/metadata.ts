@@ -44,7 +44,9 @@ export function handleMetadata(ctx: HandlerContext, request: MetadataRequest): M
   } else {
     topics = request.topics.map((wanted) => {
       const byId =
-        wanted.name === null ? [...view.topics.values()].find((t) => t.topicId === wanted.topicId) : undefined;
+        wanted.name === null
+          ? [...view.topics.values()].find((t) => t.topicId === wanted.topicId)
+          : undefined;
       const name = wanted.name ?? byId?.name ?? null;
       if (name === null) return topicError(KafkaErrorCode.UNKNOWN_TOPIC_ID, null, wanted.topicId);
       const existing = view.topics.get(name);

@@ -68,7 +68,8 @@ function laterAcked(inflight: readonly ProducerBatch[], from: number): boolean {
 
 /** Whether the first later acknowledgement proved the earlier batches written, as judged when it arrived. */
 function laterAckProves(inflight: readonly ProducerBatch[], from: number): boolean {
-  for (let i = from; i < inflight.length; i++) if (inflight[i]!.status === 'acked') return inflight[i]!.provesEarlier;
+  for (let i = from; i < inflight.length; i++)
+    if (inflight[i]!.status === 'acked') return inflight[i]!.provesEarlier;
   return false;
 }
 
