@@ -43,7 +43,8 @@ export interface SimOptions {
   /**
    * The wider fault model of issue 9 (wide-faults.ts): retries refused before the duplicate check, topics
    * deleted and recreated, partitions added, brokers dying with a delayed failover, stale metadata, refused
-   * credentials. Off by default until the core handles all of it; `pnpm sim --wide`.
+   * credentials. Off by default so stock-model seeds replay as they always did; CI runs a slice of each,
+   * `pnpm sim --wide` any number.
    */
   readonly wide?: boolean;
   /** Receives a line per notable event (producer events, faults), for replaying a failing seed. */
