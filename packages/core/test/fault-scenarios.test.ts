@@ -27,7 +27,7 @@ function burst(h: ReturnType<typeof createHarness>, count: number, prefix = 'v',
 
 const all = <T>(promises: Promise<T>[]) => Promise.allSettled(promises);
 
-describe('§b.3 fault → required outcome', () => {
+describe('fault → required outcome', () => {
   it('lost response after append with 4 more in flight: same bytes retried, original offset, no dup (b5, o7)', async () => {
     // batchSize 1 record per batch so five batches pipeline.
     const h = createHarness({ topics: { t: { partitions: 1 } } }, { batchSize: 80, lingerMs: 0 });
@@ -344,7 +344,7 @@ describe('§b.3 fault → required outcome', () => {
   });
 });
 
-describe('§b.1 JavaScript client failures do not happen here', () => {
+describe('failures of other JavaScript clients do not happen here', () => {
   it('b1/b7: after one 45 the producer recovers instead of failing every later send', async () => {
     const h = createHarness({ topics: { t: { partitions: 1 } } }, { lingerMs: 0 });
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' })));

@@ -11,7 +11,8 @@ import { reason, value } from './support/harness.js';
 import { createMemoryHarness, type MemoryHarness, readRecords } from './support/memory-harness.js';
 
 /**
- * Reference §b.3 (fault → required outcome) and the JavaScript failures of §b.1, against @idem/memory-broker's
+ * Each fault and the outcome it requires (docs/design.md §"The decision table"), and failures seen in other JavaScript
+ * clients, against @idem/memory-broker's
  * fault injection: Kafka's own producer-state rules, connection resets that fail everything in flight on a
  * connection, responses answered in order per connection.
  */
@@ -51,7 +52,7 @@ async function warm(h: MemoryHarness, partitions: number[] = [0]): Promise<void>
   );
 }
 
-describe('§b.3 on the memory broker', () => {
+describe('fault → required outcome, on the memory broker', () => {
   it('ack lost (connection reset) with batches pipelined: retried with identical identity, original offsets, no dup', async () => {
     const h = harness(1, ONE_PER_BATCH);
     await warm(h);
@@ -288,7 +289,7 @@ describe('§b.3 on the memory broker', () => {
   });
 });
 
-describe('§b.1 on the memory broker', () => {
+describe('failures of other JavaScript clients, on the memory broker', () => {
   it('b1: sending every millisecond through broker restarts never wedges the producer', async () => {
     const h = harness(1, { lingerMs: 1 });
     const sends: Promise<RecordMetadata>[] = [];

@@ -12,7 +12,7 @@ const idempotent = (over: Partial<InitProducerIdRequest> = {}): InitProducerIdRe
   ...over,
 });
 
-describe('InitProducerId for idempotent producers (reference §1.9)', () => {
+describe('InitProducerId for idempotent producers (docs/broker-rules.md)', () => {
   it('gives a fresh producer id with epoch 0 every time, from the answering broker block', async () => {
     const s = setup({ brokers: 2 });
     const a = await s.client.initProducerIdOn(1, idempotent());

@@ -4,7 +4,7 @@ import { logShape, makeBatch, produce, produceRequest, setup, T0, tamper } from 
 
 const E = KafkaErrorCode;
 
-describe('produce validation, in Kafka order (reference §1.2)', () => {
+describe('produce validation, in Kafka order (docs/broker-rules.md)', () => {
   it('UNKNOWN_TOPIC_OR_PARTITION for an unknown topic or partition (produce never auto-creates)', async () => {
     const s = setup();
     const unknownTopic = await produce(s, makeBatch(), 0, { topic: 'nope', nodeId: 1 });

@@ -37,7 +37,7 @@ const batch = (epoch: number, firstSeq: number, count: number) => ({
   lastSeq: (firstSeq + count - 1) % 2 ** 31,
 });
 
-describe('decision table (reference §1.3)', () => {
+describe('decision table (docs/broker-rules.md)', () => {
   it('D: an exact retry of a retained batch is a duplicate with its original offsets', () => {
     const entry = entryWith(2, 0, [3, 3]);
     const d = decideProducerBatch(entry, batch(2, 3, 3), ctx());

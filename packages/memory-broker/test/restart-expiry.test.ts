@@ -10,7 +10,7 @@ async function threeBatches(s: ReturnType<typeof setup>): Promise<Buffer[]> {
   return batches;
 }
 
-describe('broker restarts (reference §1.8)', () => {
+describe('broker restarts (docs/broker-rules.md, restarts)', () => {
   it('clean restart keeps every retained batch: all retries are still duplicates', async () => {
     const s = setup();
     const batches = await threeBatches(s);
@@ -73,7 +73,7 @@ describe('broker restarts (reference §1.8)', () => {
   });
 });
 
-describe('producer-id expiration (reference §1.7)', () => {
+describe('producer-id expiration (docs/broker-rules.md, expiration)', () => {
   it('drops a producer at the first check after lastTimestamp + producer.id.expiration.ms; a retry is then appended again', async () => {
     const s = setup({ producerIdExpirationMs: 10_000, producerIdExpirationCheckIntervalMs: 3_000 });
     const batch = makeBatch({ timestamp: T0 });

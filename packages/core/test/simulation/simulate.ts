@@ -375,7 +375,7 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
     }
   }
   const verdict = checkDelivery(sent, logs);
-  // A broker that forgets producer state can make any client duplicate or drop (reference §1.8): such seeds
+  // A broker that forgets producer state can make any client duplicate or drop (docs/broker-rules.md §"Restarts and producer state"): such seeds
   // must still settle every send with a typed outcome, and their anomalies are counted apart.
   const live = verdict.unsettled === 0 && verdict.untypedFailures === 0 && verdict.phantoms === 0;
   return {

@@ -12,7 +12,7 @@ import { decodeTestBatch } from './test-codec.js';
 
 /**
  * A small in-test Kafka stand-in: per-partition logs with Kafka's idempotent-producer rules (5-batch dedup,
- * epoch checks, sequence continuity, broker-and-wire §1.3) and fault hooks. The engine tests use it until
+ * epoch checks, sequence continuity: docs/broker-rules.md §"The producer-state decision") and fault hooks. The engine tests use it until
  * @idem/memory-broker is available; it keeps the rules it implements exactly as Kafka has them.
  */
 

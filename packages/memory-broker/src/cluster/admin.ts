@@ -21,7 +21,7 @@ export function moveLeader(model: ClusterModel, topic: string, partition: number
 
 /**
  * Restarts a broker: its connections reset, it forgets its producer-id block, and the producer state
- * of the partitions it leads follows `producerState` (reference §1.8). With `downMs` it stays down
+ * of the partitions it leads follows `producerState` (docs/broker-rules.md §"Restarts and producer state"). With `downMs` it stays down
  * that long on the cluster's clock.
  */
 export function restartBroker(model: ClusterModel, nodeId: number, options: RestartOptions = {}): void {

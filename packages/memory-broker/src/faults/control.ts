@@ -2,7 +2,7 @@
 import type { TopicConfig } from '../config.js';
 import type { BrokerProfile } from '../partition/profile.js';
 
-/** What a restart does to the producer state of the partitions the broker leads (reference §1.8). */
+/** What a restart does to the producer state of the partitions the broker leads (docs/broker-rules.md §"Restarts and producer state"). */
 export type RestartMode =
   /** Clean shutdown and restart with every batch's metadata kept. */
   | 'clean'

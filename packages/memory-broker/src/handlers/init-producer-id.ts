@@ -1,5 +1,5 @@
 /**
- * InitProducerId as Kafka 4.3 serves an idempotent (non-transactional) producer (reference §1.9,
+ * InitProducerId as Kafka 4.3 serves an idempotent (non-transactional) producer (docs/broker-rules.md §"InitProducerId for an idempotent producer",
  * KafkaApis.handleInitProducerIdRequest and TransactionCoordinator.handleInitProducerId):
  * - v3+: exactly one of ProducerId / ProducerEpoch set to -1 → INVALID_REQUEST;
  * - otherwise, with no transactional id, the pair is ignored and a fresh id with epoch 0 is

@@ -22,7 +22,7 @@ const EARLIEST = -2n;
 const MAX_TIMESTAMP = -3n;
 const EARLIEST_LOCAL = -4n;
 
-// Byte positions in a stored RecordBatch v2 header (reference §3.1).
+// Byte positions in a stored RecordBatch v2 header (docs/broker-rules.md §"The RecordBatch v2 header").
 const LEADER_EPOCH_AT = 12;
 const ATTRIBUTES_AT = 21;
 const MAX_TIMESTAMP_AT = 35;

@@ -1,5 +1,5 @@
 /**
- * Produce, for a leader, in Kafka's order of checks (reference §1.2; KafkaApis.handleProduceRequest, then
+ * Produce, for a leader, in Kafka's order of checks (docs/broker-rules.md §"Order of checks on Produce"; KafkaApis.handleProduceRequest, then
  * ReplicaManager and UnifiedLog.append): Write authorised on the topic → topic known → records framing
  * (ProduceRequest.validateRecords) → acks → leadership → the log append (partition/append.ts), whose size, CRC,
  * record and segment checks all come before the producer-state (duplicate) check.

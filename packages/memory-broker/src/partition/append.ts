@@ -1,6 +1,6 @@
 /**
  * Appending one client batch to a partition: Kafka's UnifiedLog.append for a leader, in its order
- * (reference §1.2 rows 8-14) — baseOffset 0, size, CRC, header sanity, timestamps, segment size, then the
+ * (docs/broker-rules.md §"Order of checks on Produce", steps 6-8) — baseOffset 0, size, CRC, header sanity, timestamps, segment size, then the
  * producer state (duplicate first), then the append itself. Every refusal before the producer state is answered
  * even for a batch already in the log: a retry of a written batch can get MESSAGE_TOO_LARGE, never its duplicate
  * acknowledgement, once max.message.bytes was lowered. Only the batch header is parsed on this path;

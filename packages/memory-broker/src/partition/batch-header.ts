@@ -123,7 +123,7 @@ export function batchCrcMatches(batch: Buffer, header: BatchHeaderView): boolean
 /**
  * What Kafka's DefaultRecordBatch.setMaxTimestamp(LOG_APPEND_TIME, now) does to a stored batch: set
  * the timestamp-type bit, write the max timestamp, re-sign. Offsets of the three fields are the v2
- * header layout (reference §3.1); the codec has no setter for them.
+ * header layout (docs/broker-rules.md §"The RecordBatch v2 header"); the codec has no setter for them.
  */
 export function stampLogAppendTime(batch: Buffer, now: number): void {
   const attributes = batch.readInt16BE(ATTRIBUTES_AT);

@@ -92,7 +92,7 @@ export class PartitionLog {
   }
 }
 
-// Byte positions of the two header fields a broker stamps (RecordBatch v2; reference §3.1).
+// Byte positions of the two header fields a broker stamps (RecordBatch v2; docs/broker-rules.md §"The RecordBatch v2 header").
 const PARTITION_LEADER_EPOCH_OFFSET = 12;
 
 function writeInt64(buf: Buffer, at: number, value: number): void {

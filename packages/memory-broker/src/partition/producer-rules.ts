@@ -1,5 +1,5 @@
 /**
- * The decision table for one idempotent batch (reference broker-and-wire §1.3), in Kafka's order:
+ * The decision table for one idempotent batch (docs/broker-rules.md §"The producer-state decision"), in Kafka's order:
  * duplicate check first, then the epoch, then the sequence. Mirrors ProducerAppendInfo.checkSequence
  * and ProducerStateEntry.findDuplicateBatch of Kafka 4.3.0.
  */

@@ -1,6 +1,6 @@
 /**
  * Broker-version profiles: the producer-state rules that changed across Kafka releases
- * (reference broker-and-wire §1.6, producer-anchors o1).
+ * (docs/broker-rules.md §"The producer-state decision", last row).
  *
  * - '1.0-1.1': no state and a non-zero first sequence → UNKNOWN_PRODUCER_ID; a retry older than the
  *   retained batches → DUPLICATE_SEQUENCE_NUMBER.
