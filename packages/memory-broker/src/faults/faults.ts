@@ -51,13 +51,15 @@ export class Faults {
    */
   refuseAuthentication(match: AuthMatch = {}, options: AuthRefusalOptions = {}): FaultHandle {
     const rule = this.auth.add(match, options, this.control.now());
+    // A `forMs` window that has passed affects no more attempts, whatever count it had left.
+    const remaining = () => (this.control.now() < rule.until ? rule.remaining : 0);
     return {
       id: this.nextId++,
       get remaining() {
-        return rule.remaining;
+        return remaining();
       },
       get active() {
-        return rule.remaining > 0;
+        return remaining() > 0;
       },
       cancel: () => this.auth.cancel(rule),
     };
