@@ -1,6 +1,7 @@
 // The slice of @confluentinc/kafka-javascript's native (node-rdkafka style) API this adapter drives, typed here so
 // the package compiles and imports without the optional peer installed. Loaded lazily, on first use.
 import { createRequire } from 'node:module';
+import { IdemError } from '@idem/core';
 
 export interface NativeError extends Error {
   readonly code: number;
@@ -36,7 +37,8 @@ export interface NativeProducer {
     cb: (err: NativeError | null, metadata: { topics: { name: string; partitions: unknown[] }[] }) => void,
   ): void;
   setPollInBackground(on: boolean): unknown;
-  disconnect(timeout: number, cb: () => void): void;
+  flush(timeout: number, cb: (err: NativeError | null) => void): unknown;
+  disconnect(timeout: number, cb: (err?: NativeError | null) => void): void;
   on(event: 'delivery-report', listener: (err: NativeError | null, report: DeliveryReport) => void): unknown;
   on(event: 'event.stats', listener: (stats: { message: string }) => void): unknown;
   on(event: 'event.error', listener: (err: NativeError) => void): unknown;
@@ -81,4 +83,18 @@ export function codeName(module: NativeModule, code: number): string {
       names.set(value, name.replace(/^ERR_/, ''));
   }
   return names.get(code) ?? `ERROR_${code}`;
+}
+
+/** The optional peer `@confluentinc/kafka-javascript` is not installed here, or its native addon did not load. */
+export class NativeUnavailableError extends IdemError {
+  constructor(reason: string) {
+    super('ERR_NATIVE_UNAVAILABLE', reason);
+  }
+}
+
+/** The optional peer, or a NativeUnavailableError saying what to install. */
+export function requireNative(): NativeModule {
+  const loaded = loadNative();
+  if ('reason' in loaded) throw new NativeUnavailableError(loaded.reason);
+  return loaded.module;
 }
