@@ -179,6 +179,11 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
           }
           this.connected = true;
           this.client.setPollInBackground(true);
+          if (this.closing !== null && this.status === 'closed') {
+            // close() gave up waiting for this connection: release it now.
+            this.client.disconnect(0, () => {});
+            this.connected = false;
+          }
           if (this.status === 'initializing') this.setStatus('ready');
           resolve();
         });
@@ -253,7 +258,7 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
     if (!Number.isSafeInteger(timestamp) || timestamp < 0)
       return new InvalidRecordError('timestamp', `${String(record.timestamp)}: ms since the epoch`);
     const bytes = size(record.key) + size(record.value);
-    return {
+    const entry: Pending = {
       record,
       topic: record.topic,
       partition,
@@ -264,6 +269,9 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
       settled: false,
       settle,
     };
+    this.pending.add(entry);
+    this.bufferedBytes += bytes;
+    return entry;
   }
 
   /** Hands one record to librdkafka, waiting up to maxBlockMs while its queue is full. */
@@ -274,20 +282,14 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
     const headers = toHeaders(record.headers);
     const deadline = Date.now() + this.config.maxBlockMs;
     for (;;) {
-      if (this.closing !== null && !p.produced) {
-        this.finish(p, new ProducerClosedError(false, 'the producer closed before the record was sent'));
-        return;
-      }
+      // Settled meanwhile: close() gave up on it.
+      if (p.settled) return;
       try {
-        this.pending.add(p);
-        this.bufferedBytes += p.bytes;
         this.client.produce(p.topic, p.partition, value, key, p.timestamp, p, headers);
         p.produced = true;
         if (p.partition >= 0) this.track(p.topic, p.partition).queued++;
         return;
       } catch (error) {
-        this.pending.delete(p);
-        this.bufferedBytes -= p.bytes;
         const err = error as NativeError;
         if (err.code === RD.QUEUE_FULL && Date.now() < deadline) {
           await new Promise((resolve) => setTimeout(resolve, QUEUE_FULL_WAIT_MS));
@@ -423,16 +425,16 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
     const previous = this.status;
     if (previous !== 'closed') this.setStatus('closing');
     const waitMs = timeoutMs ?? this.config.deliveryTimeoutMs + 5_000;
-    if (this.connecting !== null) await this.connecting.catch(() => {});
     const snapshot = [...this.sends];
-    if (this.connected) this.client.flush(waitMs, () => {});
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all(snapshot),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, waitMs);
-      }),
-    ]);
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+    });
+    if (this.connecting !== null) await Promise.race([this.connecting.catch(() => {}), expired]);
+    if (this.connected) {
+      this.client.flush(waitMs, () => {});
+      await Promise.race([Promise.all(snapshot), expired]);
+    }
     clearTimeout(timer);
     // What is still pending now failed by close: sent ones may be in the log.
     for (const p of [...this.pending])

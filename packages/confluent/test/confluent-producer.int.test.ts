@@ -12,6 +12,7 @@ import {
   confluentProducer,
   InvalidRecordError,
   loadNative,
+  ProducerClosedError,
   type RecordMetadata,
 } from '../src/index.js';
 
@@ -167,6 +168,43 @@ describe.skipIf(skipReason !== null)(
         InvalidRecordError,
       );
       await producer.flush({ timeoutMs: 1_000 });
+    }, 30_000);
+
+    it('close({ timeoutMs }) is bounded with no broker reachable; the pending send fails as never sent', async () => {
+      producer = confluentProducer({
+        bootstrapServers: `127.0.0.1:${PORT + 50}`,
+        maxBlockMs: 30_000,
+        rdkafka: { log_level: 0 },
+      });
+      const pending = producer.send({ topic: TOPIC, value: 'never' });
+      const started = Date.now();
+      await producer.close({ timeoutMs: 300 });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      await expect(pending).rejects.toMatchObject({ code: 'ERR_PRODUCER_CLOSED', possiblyPersisted: false });
+      expect(producer.state.status).toBe('closed');
+      expect(producer.state.bufferedBytes).toBe(0);
+    }, 30_000);
+
+    it('close({ timeoutMs }) fails a record whose answer never came as possibly persisted', async () => {
+      server = await MemoryBrokerServer.start({
+        brokers: 1,
+        topics: { [TOPIC]: { partitions: 1 } },
+        logger: silentLogger,
+        port: PORT + 20,
+      });
+      producer = confluentProducer({ bootstrapServers: server.bootstrapServers, rdkafka: { log_level: 0 } });
+      await producer.send({ topic: TOPIC, partition: 0, value: 'first' });
+      // The broker appends the record but its answer is held back.
+      const hold = server.cluster.faults.holdResponses({ api: 'Produce' });
+      const pending = producer.send({ topic: TOPIC, partition: 0, value: 'held' }).catch((e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const closing = producer.close({ timeoutMs: 500 });
+      const error = await pending;
+      hold.release();
+      await closing;
+      expect(error).toBeInstanceOf(ProducerClosedError);
+      expect((error as ProducerClosedError).possiblyPersisted).toBe(true);
+      expect(server.cluster.readLog(TOPIC, 0).logEndOffset).toBe(2);
     }, 30_000);
 
     it('refuses misconfiguration with a ConfigError before librdkafka sees it', () => {
