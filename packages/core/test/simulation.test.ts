@@ -15,9 +15,11 @@ const REGRESSION_SEEDS = [33_572];
  * Wide-model seeds that once failed (issue 9). 494, 590: an acknowledgement in a recreated topic's empty log was
  * taken as proof that a batch held from the deleted log was written (a loss acked at offset -1). 1214, 2595: an
  * OUT_OF_ORDER there was taken as proof that it was not (a false "not persisted"). 1155, 1273: a connection
- * opened while the broker was down skipped the authentication handshake once it came back.
+ * opened while the broker was down skipped the authentication handshake once it came back. 23307, 24918,
+ * 29157, 31851, 53599: the same two mistakes for a topic recreated while none of our Produce requests reached it
+ * (the producer now watches the topic id in Metadata and speaks Produce v13 by id).
  */
-const WIDE_REGRESSION_SEEDS = [494, 590, 1155, 1214, 1273, 2595];
+const WIDE_REGRESSION_SEEDS = [494, 590, 1155, 1214, 1273, 2595, 23_307, 24_918, 29_157, 31_851, 53_599];
 
 function report(result: SimResult, wide = false): void {
   if (result.ok) return;

@@ -106,6 +106,7 @@ export class ProducerEngine implements Producer {
       {
         topicUpdated: (topic, metadata) => this.onTopicMetadata(topic, metadata),
         topicFailed: (topic, code) => this.onTopicFailed(topic, code),
+        topicMayBeGone: (topic) => this.onTopicMayBeGone(topic),
         fetched: () => this.wake(),
         connectionFailed: (topics, error) => this.onConnectionFailed(topics, error),
       },
@@ -376,6 +377,7 @@ export class ProducerEngine implements Producer {
       if (entry === undefined) continue;
       const leader = metadata.leaders[p] ?? -1;
       const epoch = metadata.leaderEpochs[p] ?? -1;
+      entry.topicId = metadata.topicId;
       // A KIP-951 hint may already be newer than this response.
       if (epoch >= 0 && epoch < entry.leaderEpoch) continue;
       if (leader !== entry.leader) {
@@ -391,6 +393,21 @@ export class ProducerEngine implements Producer {
     }
     this.wake();
     return askAgain;
+  }
+
+  /**
+   * The topic was deleted, or recreated under a new id: the broker's producer state for us there may be gone, so
+   * neither a later acknowledgement nor an OUT_OF_ORDER there says anything about batches sent before
+   * (docs/design.md §"The unknown-fate rule"). Marks every partition of it until an in-order acknowledgement.
+   */
+  private onTopicMayBeGone(topic: string): void {
+    for (const entry of this.placement.partitions.values()) {
+      if (entry.topic !== topic) continue;
+      entry.brokerStateInDoubt = true;
+      entry.okSinceLeader = false;
+      // A recreated topic's leader epochs start again from 0: what we knew of the old one must not mask them.
+      entry.leaderEpoch = -1;
+    }
   }
 
   private onTopicFailed(topic: string, code: number): void {

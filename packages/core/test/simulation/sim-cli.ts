@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     elapsedMs,
     ...(summary.failures > 0
       ? {
-          failedSeeds: summary.failedSeeds.slice(0, 20),
+          failedSeeds: summary.failedSeeds.slice(0, 500),
           replay: `${REPLAY} ${summary.failedSeeds[0]}${values['state-loss'] ? ' --state-loss' : ''}${values.wide ? ' --wide' : ''}`,
         }
       : {}),

@@ -12,8 +12,8 @@ import {
 import type { ProducerEngineOptions } from '../../src/engine/producer-engine.js';
 import { ProducerEngine } from '../../src/engine/producer-engine.js';
 import { isIdemError } from '../../src/errors/idem-error.js';
-import type { ProducerRecord } from '../../src/producer/contract.js';
 import type { Transport } from '../../src/ports/transport.js';
+import type { ProducerRecord } from '../../src/producer/contract.js';
 import { recording, type SentBatch } from '../support/memory-harness.js';
 import { addCounts, bump, countFault } from './fault-counts.js';
 import { readGenerations } from './read-generations.js';
@@ -205,7 +205,13 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
     const name = `p${p}`;
     const producer = new ProducerEngine({
       ...config,
-      transport: traced(cluster.connect({ wire, clientId: name }), name),
+      // The wide model deletes and recreates topics: its producers speak Produce v13, which addresses a topic by id,
+      // so a request meant for the deleted log is refused (UNKNOWN_TOPIC_ID) instead of landing in the new one. By
+      // name (v12 and older), a recreation between two metadata refreshes cannot be seen (docs/design.md).
+      transport: traced(
+        cluster.connect({ wire, clientId: name, ...(options.wide ? { versions: { Produce: 13 } } : {}) }),
+        name,
+      ),
       clock,
       random: rng.fork(),
     });
@@ -375,6 +381,23 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
     }
   }
   const verdict = checkDelivery(sent, logs);
+  // A replay names, for each violation, what the producer said of the record and where the logs hold it.
+  if (options.trace !== undefined) {
+    for (const v of verdict.violations) {
+      const record = sent.find((r) => r.id === v.id);
+      const places = logs.flatMap((log) =>
+        log.records
+          .filter((r) => r.id === v.id)
+          .map(
+            (r) =>
+              `${log.topic}-${log.partition}${log.generation === undefined ? '' : `/${log.generation.slice(0, 8)}`}@${r.offset}`,
+          ),
+      );
+      options.trace(
+        `violation ${v.kind} ${v.id}: outcome ${stringify(record?.outcome)}; in logs at [${places.join(', ')}]`,
+      );
+    }
+  }
   // A broker that forgets producer state can make any client duplicate or drop (docs/broker-rules.md §"Restarts and producer state"): such seeds
   // must still settle every send with a typed outcome, and their anomalies are counted apart.
   const live = verdict.unsettled === 0 && verdict.untypedFailures === 0 && verdict.phantoms === 0;

@@ -1,5 +1,5 @@
 import { batchHeaderOf, decodeRecordBatch } from '@idem/codec';
-import { MemoryCluster, type MemoryClusterOptions } from '@idem/memory-broker';
+import { type ConnectOptions, MemoryCluster, type MemoryClusterOptions } from '@idem/memory-broker';
 import { SeededScheduler } from '@idem/testkit';
 import { ProducerEngine, type ProducerEngineOptions } from '../../src/engine/producer-engine.js';
 import type { Transport } from '../../src/ports/transport.js';
@@ -90,12 +90,13 @@ export function createMemoryHarness(
   cluster: Omit<MemoryClusterOptions, 'clock' | 'random'>,
   options: Omit<ProducerEngineOptions, 'transport' | 'clock'> = {},
   seed = 1,
+  connect: ConnectOptions = {},
 ): MemoryHarness {
   const scheduler = new SeededScheduler(seed);
   const memory = new MemoryCluster({ ...cluster, clock: scheduler.clock, random: scheduler.random.fork() });
   const requests: { node: number; batches: SentBatch[] }[] = [];
   const producer = new ProducerEngine({
-    transport: recording(memory.connect(), requests),
+    transport: recording(memory.connect(connect), requests),
     clock: scheduler.clock,
     random: scheduler.random.fork(),
     ...options,

@@ -3,6 +3,7 @@
  * because each half refers to the other.
  */
 import type { IdemError } from '../../errors/idem-error.js';
+import { NO_TOPIC_ID } from '../metadata/metadata-cache.js';
 import type { PendingRecord } from '../send/pending-record.js';
 
 /** The (producer id, epoch) pair sequences belong to. */
@@ -49,6 +50,11 @@ export class PartitionEntry {
 
   /** Leader as last known from metadata or a KIP-951 hint; -1 when unknown. */
   leader = -1;
+  /**
+   * The topic's id as last known from metadata (all zeros when unknown). Produce v13+ addresses the topic by it,
+   * so a request meant for a deleted topic's log is refused with UNKNOWN_TOPIC_ID instead of landing in a new one.
+   */
+  topicId = NO_TOPIC_ID;
   /**
    * A request to the leader failed in transport (refused, reset, timed out): it may be dead. Metadata is asked
    * again every retry backoff until it names another leader or the leader answers (docs/design.md §"Failover").

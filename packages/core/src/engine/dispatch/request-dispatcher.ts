@@ -2,6 +2,7 @@ import type { ProduceRequest, ProduceResponse, ProduceResponsePartitionProduceRe
 import { fatalConnectionCause, isNotSent, type Transport } from '../../ports/transport.js';
 import type { ProducerBatch } from '../accumulator/partition-state.js';
 import type { EngineContext } from '../engine-context.js';
+import { NO_TOPIC_ID } from '../metadata/metadata-cache.js';
 import { acknowledgeWithoutResponse } from '../response/ack-without-response.js';
 import {
   handlePartitionResponse,
@@ -10,7 +11,6 @@ import {
 } from '../response/response-handler.js';
 
 /** Topic ids are for Produce v13+; idem addresses topics by name, so the id is the all-zero uuid. */
-const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Sends Produce requests and routes each partition's answer to its batch. Owns the per-broker count of
@@ -89,7 +89,7 @@ export class RequestDispatcher {
             for (const batch of batches) acknowledgeWithoutResponse(ctx, batch);
             return;
           }
-          const answers = indexResponse(response);
+          const answers = indexResponse(response, request);
           for (const batch of batches) {
             // The broker answered: whatever it said, it is alive (a leadership error refreshes on its own).
             batch.partition.leaderSuspect = false;
@@ -162,7 +162,8 @@ function groupByTopic(batches: readonly ProducerBatch[]): ProduceRequest['topicD
     const name = batch.partition.topic;
     let topic = topics.get(name);
     if (topic === undefined) {
-      topic = { name, topicId: NO_TOPIC_ID, partitionData: [] };
+      // Produce v13+ addresses the topic by id (the transport picks the version; older ones send the name).
+      topic = { name, topicId: batch.partition.topicId, partitionData: [] };
       topics.set(name, topic);
     }
     topic.partitionData.push({ index: batch.partition.partition, records: batch.bytes });
@@ -170,11 +171,19 @@ function groupByTopic(batches: readonly ProducerBatch[]): ProduceRequest['topicD
   return [...topics.values()];
 }
 
-function indexResponse(response: ProduceResponse): Map<string, ProduceResponsePartitionProduceResponse> {
+/** The answers by partition key; a v13+ response names topics by id only, so ids map back through the request. */
+function indexResponse(
+  response: ProduceResponse,
+  request: ProduceRequest,
+): Map<string, ProduceResponsePartitionProduceResponse> {
+  const names = new Map<string, string>();
+  for (const topic of request.topicData)
+    if (topic.topicId !== NO_TOPIC_ID) names.set(topic.topicId, topic.name);
   const map = new Map<string, ProduceResponsePartitionProduceResponse>();
   for (const topic of response.responses) {
-    for (const partition of topic.partitionResponses)
-      map.set(`${topic.name}\u0000${partition.index}`, partition);
+    const name = topic.name === '' || topic.name === null ? names.get(topic.topicId) : topic.name;
+    if (name === undefined) continue;
+    for (const partition of topic.partitionResponses) map.set(`${name}\u0000${partition.index}`, partition);
   }
   return map;
 }

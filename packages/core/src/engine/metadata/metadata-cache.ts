@@ -8,7 +8,12 @@ import {
   type Transport,
 } from '../../ports/transport.js';
 
+/** Metadata v10+ names a topic by id too; this all-zero id means "not given" (older brokers, older versions). */
+export const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';
+
 export interface TopicMetadata {
+  /** The topic's id, or NO_TOPIC_ID when the broker did not give one. A new id means the topic was recreated. */
+  readonly topicId: string;
   readonly partitionCount: number;
   /** Leader node id per partition, -1 when the partition has none right now. */
   readonly leaders: readonly number[];
@@ -24,6 +29,11 @@ export interface MetadataListener {
   topicUpdated(topic: string, metadata: TopicMetadata): boolean;
   /** The broker refused a topic with an error retrying cannot fix (authorization, invalid name). */
   topicFailed(topic: string, errorCode: number): void;
+  /**
+   * The topic is unknown to the cluster right now, or came back under a new topic id: the log our earlier batches
+   * went to may be gone, and with it the broker's producer state for us (docs/design.md §"The unknown-fate rule").
+   */
+  topicMayBeGone(topic: string): void;
   /** A fetch finished (successfully or not); the producer re-runs its sender. */
   fetched(): void;
   /**
@@ -148,6 +158,20 @@ export class MetadataCache {
     for (const topic of response.topics) {
       if (topic.name === null) continue;
       answered.add(topic.name);
+      if (
+        topic.errorCode === KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
+        topic.errorCode === KafkaErrorCode.UNKNOWN_TOPIC_ID
+      )
+        this.listener.topicMayBeGone(topic.name);
+      const known = this.topics.get(topic.name);
+      if (
+        topic.errorCode === KafkaErrorCode.NONE &&
+        known !== undefined &&
+        known.topicId !== NO_TOPIC_ID &&
+        topic.topicId !== NO_TOPIC_ID &&
+        topic.topicId !== known.topicId
+      )
+        this.listener.topicMayBeGone(topic.name);
       if (topic.errorCode !== KafkaErrorCode.NONE) {
         if (isRetriable(topic.errorCode)) this.stale.add(topic.name);
         else this.listener.topicFailed(topic.name, topic.errorCode);
@@ -170,6 +194,7 @@ export class MetadataCache {
       }
       if (leaderless) this.stale.add(topic.name);
       const metadata: TopicMetadata = {
+        topicId: topic.topicId,
         partitionCount: count,
         leaders,
         leaderEpochs: epochs,

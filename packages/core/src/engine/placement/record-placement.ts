@@ -164,6 +164,7 @@ export class RecordPlacement {
       entry = new PartitionEntry(topic, partition);
       entry.leader = metadata.leaders[partition] ?? -1;
       entry.leaderEpoch = metadata.leaderEpochs[partition] ?? -1;
+      entry.topicId = metadata.topicId;
       this.partitions.set(partitionKey(topic, partition), entry);
       entries[partition] = entry;
     }
