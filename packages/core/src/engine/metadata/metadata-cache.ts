@@ -56,6 +56,8 @@ export class MetadataCache {
   private retryHandle: unknown = null;
   private nodeCursor = 0;
   private lastFailedNode = -1;
+  /** Grows whenever a topic's metadata is stored, so a waiting send need be looked at again only then. */
+  version = 0;
   /** Node ids of the brokers in the last response. */
   brokers: readonly number[] = [];
   closed = false;
@@ -201,6 +203,7 @@ export class MetadataCache {
         fetchedAt: now,
       };
       this.topics.set(topic.name, metadata);
+      this.version++;
       if (this.listener.topicUpdated(topic.name, metadata)) this.stale.add(topic.name);
     }
     for (const topic of requested) if (!answered.has(topic)) this.stale.add(topic);
