@@ -86,6 +86,8 @@ interface PartitionTrack {
 type Listeners = { [E in ProducerEventName]?: Set<ProducerListener<E>> };
 
 const QUEUE_FULL_WAIT_MS = 5;
+/** librdkafka does not say which batches are in flight. */
+const NO_BATCHES: readonly never[] = Object.freeze([]);
 
 /** librdkafka's idempotent producer behind idem's `Producer` contract. Throws ConfigError on misconfiguration. */
 export function confluentProducer(config: ConfluentProducerConfig): ConfluentProducer {
@@ -117,7 +119,9 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
     private readonly config: ResolvedConfluentConfig,
   ) {
     this.librdkafkaVersion = module.librdkafkaVersion;
-    this.client = new module.Producer({ ...config.properties, dr_cb: true }, {});
+    // No topic config: the binding would build an empty one and make it librdkafka's default_topic_conf, which
+    // drops every topic-level property given here (partitioner, acks, delivery.timeout.ms, request.timeout.ms).
+    this.client = new module.Producer({ ...config.properties, dr_cb: true });
     this.client.on('delivery-report', (err, report) => this.onDeliveryReport(err, report));
     this.client.on('event.stats', (stats) => this.onStats(stats));
     this.client.on('event.error', (err) => this.onError(err));
@@ -131,28 +135,30 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
     const producerId = eos !== null && eos.idempState === 'Assigned' ? eos.producerId : -1n;
     const epoch = eos !== null && eos.idempState === 'Assigned' ? eos.epoch : -1;
     const known = [...this.partitions.values()].filter((p) => p.partition >= 0);
-    const partitions: PartitionState[] = known.map((p) => ({
-      topic: p.topic,
-      partition: p.partition,
-      producerId,
-      epoch,
-      // librdkafka keeps its sequences to itself: not in statistics, not in the binding.
-      nextSequence: -1,
-      lastAckedSequence: -1,
-      lastAckedOffset: p.lastAckedOffset,
-      inFlight: [],
-      queuedRecords: p.queued,
-      unresolved: false,
-    }));
-    return {
+    const partitions: PartitionState[] = known.map((p) =>
+      Object.freeze({
+        topic: p.topic,
+        partition: p.partition,
+        producerId,
+        epoch,
+        // librdkafka keeps its sequences to itself: not in statistics, not in the binding.
+        nextSequence: -1,
+        lastAckedSequence: -1,
+        lastAckedOffset: p.lastAckedOffset,
+        inFlight: NO_BATCHES,
+        queuedRecords: p.queued,
+        unresolved: false,
+      }),
+    );
+    return Object.freeze({
       status: this.status,
       producerId,
       epoch,
       epochBumps: this.epochBumps,
-      partitions,
+      partitions: Object.freeze(partitions),
       bufferedBytes: this.bufferedBytes,
-      librdkafka: eos,
-    };
+      librdkafka: eos === null ? null : Object.freeze({ ...eos }),
+    });
   }
 
   connect(): Promise<void> {
