@@ -1,10 +1,17 @@
 // MEASUREMENTS, not pass/fail: the chaos scenarios replayed with kafkajs's own producer, idempotent
 // (`idempotent: true, maxInFlightRequests: 1`) and with its defaults (no idempotence, 5 retries). Each outcome —
 // duplicates, losses, reorders, errors — goes to .bench-results/kafkajs-comparison.json for `pnpm bench comparison`.
-// The only assertion is that a run happened and was recorded.
+// The only assertion is that a run happened and was recorded. With IDEM_CHAOS_CONFLUENT=1, idem-confluent
+// (librdkafka's idempotent producer behind idem's Producer) is measured too; skipped, with the reason, where its native
+// binding does not load.
 import { describeKafka, requireBootstrap } from '@idem/kafka-tooling';
 import { afterAll, expect, it } from 'vitest';
-import { CLIENT_NAMES } from './support/chaos/clients.js';
+import {
+  CLIENT_NAMES,
+  type ClientName,
+  CONFLUENT_ENV,
+  confluentUnavailable,
+} from './support/chaos/clients.js';
 import { logShape } from './support/chaos/log-shape.js';
 import { type ComparisonRow, recordRows, toRow } from './support/chaos/results-file.js';
 import { runScenario } from './support/chaos/run-scenario.js';
@@ -12,7 +19,14 @@ import { SCENARIOS } from './support/chaos/scenarios.js';
 
 const SEED = Number(process.env.IDEM_SEED ?? 20_240_601);
 const RECORDS = Number(process.env.IDEM_CHAOS_RECORDS ?? 50_000);
-const CASES = CLIENT_NAMES.filter((c) => c !== 'idem-kafkajs').flatMap((client) =>
+const WITH_CONFLUENT = process.env[CONFLUENT_ENV] === '1';
+const CONFLUENT_SKIP = WITH_CONFLUENT ? confluentUnavailable() : null;
+if (CONFLUENT_SKIP !== null) process.stderr.write(`[comparison] idem-confluent skipped: ${CONFLUENT_SKIP}\n`);
+const MEASURED: readonly ClientName[] = [
+  ...CLIENT_NAMES.filter((c) => c !== 'idem-kafkajs'),
+  ...(WITH_CONFLUENT && CONFLUENT_SKIP === null ? (['idem-confluent'] as const) : []),
+];
+const CASES = MEASURED.flatMap((client) =>
   SCENARIOS.map((scenario) => [client, scenario.name, scenario] as const),
 );
 
@@ -21,6 +35,8 @@ describeKafka('comparison: kafkajs producers under the chaos scenarios (measurem
   afterAll(async () => {
     if (rows.length > 0) await recordRows(rows);
   });
+
+  if (CONFLUENT_SKIP !== null) it.skip(`idem-confluent (skipped: ${CONFLUENT_SKIP})`, () => {});
 
   it.each(CASES)(
     '%s / %s',
@@ -43,6 +59,9 @@ describeKafka('comparison: kafkajs producers under the chaos scenarios (measurem
             `[comparison] ${client} / ${scenario.name} partition ${log.partition}: ${logShape(log)}\n`,
           );
       expect(row.records).toBeGreaterThan(0);
+      // idem-confluent's rows are new: make sure each measured a run the scenario really hurt.
+      if (client === 'idem-confluent')
+        expect(Object.values(result.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     },
     90_000,
   );

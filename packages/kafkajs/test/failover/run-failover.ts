@@ -4,7 +4,7 @@
 import type { KafkaCluster } from '@idem/kafka-tooling';
 import { uniqueTopic } from '@idem/kafka-tooling';
 import { checkDelivery, type SentRecord, type Verdict } from '@idem/testkit';
-import { type ClientName, createChaosClient } from '../support/chaos/clients.js';
+import { type ClientName, confluentUnavailable, createChaosClient } from '../support/chaos/clients.js';
 import { recordingSend, type SentEntry } from '../support/chaos/workload.js';
 import { createTopic, kafkaOf } from '../support/kafka-clients.js';
 import { readTopic, toPartitionLogs } from '../support/read-topic.js';
@@ -20,6 +20,8 @@ export const FAILOVER_CLIENTS: readonly FailoverClientName[] = [
   'kafkajs-idempotent',
   'kafkajs',
   'librdkafka',
+  // Measured, not pass/fail: librdkafka's idempotent producer behind idem's Producer (@idem/confluent).
+  'idem-confluent',
 ];
 
 export interface FailoverResult {
@@ -36,7 +38,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 function clientFor(name: FailoverClientName, bootstrap: string): FailoverClient | string {
   if (name === 'librdkafka') return librdkafkaClient(bootstrap);
-  return createChaosClient(name, kafkaOf(bootstrap, { requestTimeout: 10_000 }));
+  if (name === 'idem-confluent') {
+    const why = confluentUnavailable();
+    if (why !== null) return `idem-confluent cannot run: ${why}`;
+  }
+  return createChaosClient(name, kafkaOf(bootstrap, { requestTimeout: 10_000 }), bootstrap);
 }
 
 export async function runFailover(

@@ -52,7 +52,7 @@ export async function runScenario(
   let elapsedMs = 0;
   try {
     const kafka = kafkaOf(proxy.bootstrap, { requestTimeout: 10_000 });
-    const producer = createChaosClient(client, kafka);
+    const producer = createChaosClient(client, kafka, proxy.bootstrap);
     await producer.connect();
     scenario.install(proxy, options.seed);
     const workload = (scenario.workload ?? concurrentSends)({
