@@ -10,6 +10,7 @@ import {
   ConfigError,
   type ConfluentProducer,
   confluentProducer,
+  DeliveryTimeoutError,
   InvalidRecordError,
   loadNative,
   ProducerClosedError,
@@ -205,6 +206,36 @@ describe.skipIf(skipReason !== null)(
       expect(error).toBeInstanceOf(ProducerClosedError);
       expect((error as ProducerClosedError).possiblyPersisted).toBe(true);
       expect(server.cluster.readLog(TOPIC, 0).logEndOffset).toBe(2);
+    }, 30_000);
+
+    it('deliveryTimeoutMs bounds a record whose Produce response never comes (DeliveryTimeoutError, possibly persisted)', async () => {
+      server = await MemoryBrokerServer.start({
+        brokers: 1,
+        topics: { [TOPIC]: { partitions: 1 } },
+        logger: silentLogger,
+        port: 39_560,
+      });
+      producer = confluentProducer({
+        bootstrapServers: server.bootstrapServers,
+        lingerMs: 0,
+        requestTimeoutMs: 1_000,
+        deliveryTimeoutMs: 1_500,
+        rdkafka: { log_level: 0 },
+      });
+      await producer.send({ topic: TOPIC, partition: 0, value: 'first' });
+      // The broker appends the record but its answer is held back: only librdkafka's request.timeout.ms and
+      // delivery.timeout.ms (topic-level properties) can end the send.
+      const hold = server.cluster.faults.holdResponses({ api: 'Produce' });
+      const started = Date.now();
+      const outcome = await Promise.race([
+        producer.send({ topic: TOPIC, partition: 0, value: 'held' }).catch((e: unknown) => e),
+        new Promise((resolve) => setTimeout(() => resolve('still pending after 8 s'), 8_000)),
+      ]);
+      const tookMs = Date.now() - started;
+      hold.release();
+      expect(outcome).toBeInstanceOf(DeliveryTimeoutError);
+      expect((outcome as DeliveryTimeoutError).possiblyPersisted).toBe(true);
+      expect(tookMs).toBeLessThan(5_000);
     }, 30_000);
 
     it('refuses misconfiguration with a ConfigError before librdkafka sees it', () => {
