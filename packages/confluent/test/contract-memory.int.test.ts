@@ -13,6 +13,7 @@ import { LIBRDKAFKA_CONTRACT_SKIPS } from './support/contract-skips.js';
 
 const native = loadNative();
 const skipReason = 'reason' in native ? native.reason : null;
+if (skipReason !== null) console.info(`[confluent contract] skipped: ${skipReason}`);
 const FIRST_PORT = 39_500;
 const LAST_PORT = 39_539;
 let nextPort = FIRST_PORT;

@@ -12,6 +12,7 @@ import { createTopic, kafkaOf, readTopic, type StoredMessage } from './support/k
 
 const native = loadNative();
 const skipReason = 'reason' in native ? native.reason : null;
+if (skipReason !== null) console.info(`[confluent contract] skipped: ${skipReason}`);
 
 if (skipReason === null) {
   describeKafka('confluent adapter on Kafka 4.3.0', () => {
