@@ -8,7 +8,11 @@ import { runComparisonSuite } from './suites/comparison.js';
 import { runCoreSuite } from './suites/core.js';
 import { runDemo } from './suites/demo.js';
 import { runThroughputSuite } from './suites/throughput.js';
-import { OPEN_LOOP_CLIENTS, runOpenLoopCommand } from './throughput/open-loop-command.js';
+import {
+  CLOSED_LOOP_DEFAULT,
+  OPEN_LOOP_CLIENTS,
+  runOpenLoopCommand,
+} from './throughput/open-loop-command.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -53,7 +57,7 @@ program
     'producer records/s and send→ack latency, 100 B records: idem-kafkajs vs kafkajs (idempotent and not) vs librdkafka (idempotent)',
   )
   .option('--broker <kind>', 'kafka (KAFKA_BOOTSTRAP or tooling/kafka) or memory', 'kafka')
-  .option('--clients <list>', 'comma-separated clients', 'idem-kafkajs,kafkajs-idempotent,kafkajs,librdkafka')
+  .option('--clients <list>', 'comma-separated clients', CLOSED_LOOP_DEFAULT)
   .option('--quick', 'short rounds (for CI smoke runs)', false)
   .option('--json', 'one JSON object per result line on stdout', false)
   .option(

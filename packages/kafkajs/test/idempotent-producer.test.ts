@@ -135,7 +135,7 @@ describe('idem metadata as kafkajs RecordMetadata', () => {
       { topic: 'b', partition: 1, offset: 0n, timestamp: 999n },
     ];
     const metadata = toKafkajsMetadata(results, [100, 100, 100, 100], (topic) =>
-      topic === 'a' ? 3n : undefined,
+      topic === 'a' ? '3' : '-1',
     );
     expect(metadata).toEqual([
       {

@@ -3,8 +3,8 @@ import { OPEN_LOOP_CLIENTS, runOpenLoop } from './open-loop.js';
 
 export { OPEN_LOOP_CLIENTS };
 
-/** Clients only the open loop has: a --clients list naming none of them is the closed loop's default list. */
-const OPEN_LOOP_ONLY = new Set(['java', 'idem-core']);
+/** The closed loop's default --clients list: given unchanged with --open-loop, the open loop's own list runs. */
+export const CLOSED_LOOP_DEFAULT = 'idem-kafkajs,kafkajs-idempotent,kafkajs,librdkafka';
 
 export async function runOpenLoopCommand(opts: {
   broker: string;
@@ -16,8 +16,8 @@ export async function runOpenLoopCommand(opts: {
   const records = opts.openLoop === true || opts.openLoop === undefined ? 1_000_000 : Number(opts.openLoop);
   if (!Number.isSafeInteger(records) || records < 1)
     throw new Error('--open-loop takes a positive record count');
-  const given = opts.clients.split(',').map((c) => c.trim());
-  const clients = given.some((c) => OPEN_LOOP_ONLY.has(c)) ? given : OPEN_LOOP_CLIENTS;
+  const clients =
+    opts.clients === CLOSED_LOOP_DEFAULT ? OPEN_LOOP_CLIENTS : opts.clients.split(',').map((c) => c.trim());
   await runOpenLoop({
     broker: opts.broker as 'kafka' | 'memory',
     clients: clients.filter(Boolean),

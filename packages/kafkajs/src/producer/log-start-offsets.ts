@@ -4,7 +4,9 @@ import type { ProduceRequest, ProduceResponse } from '@idem/codec';
 import type { Transport } from '@idem/core';
 
 export class LogStartOffsets {
-  private readonly latest = new Map<string, bigint>();
+  /** Per topic, per partition: the latest logStartOffset as kafkajs reports it (a decimal string). Read once per
+   * send, so the lookup builds no key string and the answer needs no conversion. */
+  private readonly latest = new Map<string, string[]>();
   private readonly addresses = new Map<number, string>();
 
   /** `host:port` of a broker as the latest metadata named it (kafkajs's `broker` in events). */
@@ -12,8 +14,9 @@ export class LogStartOffsets {
     return this.addresses.get(nodeId) ?? null;
   }
 
-  get(topic: string, partition: number): bigint | undefined {
-    return this.latest.get(`${partition}:${topic}`);
+  /** The latest logStartOffset of a partition as a decimal string, or '-1' (as kafkajs reports a missing one). */
+  text(topic: string, partition: number): string {
+    return this.latest.get(topic)?.[partition] ?? '-1';
   }
 
   /** `transport` with every Produce response's logStartOffsets recorded; everything else passes through. */
@@ -30,8 +33,13 @@ export class LogStartOffsets {
         const response = await transport.produce(nodeId, request);
         for (const topic of response.responses) {
           for (const p of topic.partitionResponses) {
-            if (p.errorCode === 0 && p.logStartOffset >= 0n)
-              this.latest.set(`${p.index}:${topic.name}`, p.logStartOffset);
+            if (p.errorCode !== 0 || p.logStartOffset < 0n) continue;
+            let partitions = this.latest.get(topic.name);
+            if (partitions === undefined) {
+              partitions = [];
+              this.latest.set(topic.name, partitions);
+            }
+            partitions[p.index] = p.logStartOffset.toString();
           }
         }
         return response;
@@ -42,6 +50,15 @@ export class LogStartOffsets {
     const onNode = transport.initProducerIdOn;
     if (onNode !== undefined)
       observed.initProducerIdOn = (nodeId, request) => onNode.call(transport, nodeId, request);
+    // Without it the core cannot tell which broker a timed-out Metadata request is stuck on (ports/transport.ts).
+    const metadataOn = transport.metadataOn;
+    if (metadataOn !== undefined)
+      observed.metadataOn = async (nodeId, topics) => {
+        const response = await metadataOn.call(transport, nodeId, topics);
+        for (const broker of response.brokers)
+          this.addresses.set(broker.nodeId, `${broker.host}:${broker.port}`);
+        return response;
+      };
     return observed;
   }
 }

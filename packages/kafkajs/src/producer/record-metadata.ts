@@ -11,7 +11,7 @@ import type { RecordMetadata } from 'kafkajs';
 export function toKafkajsMetadata(
   results: readonly IdemRecordMetadata[],
   sentTimestamps: readonly number[],
-  logStartOffset: (topic: string, partition: number) => bigint | undefined = () => undefined,
+  logStartOffset: (topic: string, partition: number) => string = () => '-1',
 ): RecordMetadata[] {
   const byPartition = new Map<
     string,
@@ -41,6 +41,6 @@ export function toKafkajsMetadata(
     baseOffset: entry.base.toString(),
     logAppendTime: entry.appendTime === null ? '-1' : entry.appendTime.toString(),
     // The latest the broker reported for the partition; -1 (as kafkajs reports a missing one) if none yet.
-    logStartOffset: (logStartOffset(entry.topic, entry.partition) ?? -1n).toString(),
+    logStartOffset: logStartOffset(entry.topic, entry.partition),
   }));
 }
