@@ -14,6 +14,7 @@ export const ApiKey = {
 /** First flexible version (compact strings, tagged fields, header v2/v1) of the APIs the proxy parses. */
 export const FIRST_FLEXIBLE_VERSION: Readonly<Record<number, number>> = {
   [ApiKey.Produce]: 9,
+  [ApiKey.Fetch]: 12,
   [ApiKey.Metadata]: 9,
   [ApiKey.FindCoordinator]: 3,
   [ApiKey.DescribeCluster]: 0,

@@ -14,6 +14,9 @@ export type ProxyEventKind =
   | 'connectionRefused'
   | 'listenerOpened'
   | 'addressesRewritten'
+  // a Produce/Fetch response of a version whose layout the proxy does not know, forwarded unrewritten (once per
+  // connection and version)
+  | 'unknownVersion'
   | 'frameTooLarge'
   | 'malformedFrame'
   | 'unmatchedResponse'

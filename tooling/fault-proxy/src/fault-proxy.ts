@@ -6,6 +6,7 @@ import {
   advertisesAddresses,
   findAdvertisedAddresses,
   isKnownVersion,
+  hasNodeEndpoints,
   rewriteAddresses,
 } from './advertised-addresses.js';
 import { EventLog, type ProxyEvent, type ProxyEventInput, type ProxyEventKind } from './event-log.js';
@@ -259,6 +260,9 @@ export class FaultProxy implements ConnectionOwner {
       throw new Error(`fault proxy: cannot rewrite addresses in apiKey ${apiKey} v${apiVersion}`);
     }
     const found = findAdvertisedAddresses(frame, apiKey, apiVersion);
+    // Produce and Fetch responses name addresses only after a leader change: the others go on as they are (no copy,
+    // and no event, which would flood the log).
+    if (found.slots.length === 0 && hasNodeEndpoints(apiKey)) return frame;
     const listenerOf = new Map<number, Listener>();
     for (const slot of found.slots) {
       // An error answer (no coordinator yet) advertises node -1 with no address: nothing to stand in for.
@@ -280,10 +284,18 @@ export class FaultProxy implements ConnectionOwner {
       host: loopbackAddress(`broker ${nodeId} address`, advertised.host),
       port: advertised.port,
     };
-    const existing = this.listeners.get(nodeId) ?? (await this.opening.get(nodeId));
+    // Looked up without awaiting first: an `await` here would let a concurrent rewrite of the same node open a
+    // second listener (and the two responses would name different ports for one node).
+    const existing = this.listeners.get(nodeId);
     if (existing) {
       existing.upstream = upstream;
       return existing;
+    }
+    const pending = this.opening.get(nodeId);
+    if (pending) {
+      const listener = await pending;
+      listener.upstream = upstream;
+      return listener;
     }
     const opening = this.listen(nodeId, upstream);
     this.opening.set(nodeId, opening);

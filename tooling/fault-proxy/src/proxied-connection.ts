@@ -8,7 +8,7 @@ import type { FaultRule, RequestContext } from './faults.js';
 import { FrameSplitter, type FrameTooLargeError } from './frame-splitter.js';
 import type { HostPort } from './loopback.js';
 import { type RequestInfo, readRequestInfo, responseCorrelationId } from './request-header.js';
-import { advertisesAddresses } from './advertised-addresses.js';
+import { advertisesAddresses, isKnownVersion, passesUnknownVersions } from './advertised-addresses.js';
 
 /** What a connection needs from the proxy that owns it. */
 export interface ConnectionOwner {
@@ -52,6 +52,8 @@ export class ProxiedConnection {
   private heldFromBroker: Buffer[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waitingForDrain = new Set<Socket>();
+  /** `${apiKey}/${apiVersion}` of unknown versions already reported by an `unknownVersion` event. */
+  private readonly reportedVersions = new Set<string>();
 
   constructor(
     readonly id: number,
@@ -256,7 +258,18 @@ export class ProxiedConnection {
       releaseAt = performance.now() + pending.delayMs;
     }
     let out: Buffer | Promise<Buffer> = frame;
-    if (advertisesAddresses(info.apiKey)) {
+    if (
+      advertisesAddresses(info.apiKey) &&
+      !isKnownVersion(info.apiKey, info.apiVersion) &&
+      passesUnknownVersions(info.apiKey)
+    ) {
+      // Produce/Fetch newer than the proxy knows: forwarded as is (any NodeEndpoints in it unrewritten), reported once.
+      const key = `${info.apiKey}/${info.apiVersion}`;
+      if (!this.reportedVersions.has(key)) {
+        this.reportedVersions.add(key);
+        this.event({ kind: 'unknownVersion', detail: 'forwarded without rewriting NodeEndpoints', ...about });
+      }
+    } else if (advertisesAddresses(info.apiKey)) {
       out = this.owner.rewriteAddresses(frame, info.apiKey, info.apiVersion);
       // Awaited in order by drain(); this only stops a failure from counting as unhandled meanwhile.
       out.catch(() => {});

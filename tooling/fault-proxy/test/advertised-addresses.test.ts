@@ -73,6 +73,7 @@ describe('advertised addresses (against Kafka 4.3.0 bytes)', () => {
     const vector = responseVectors.find((v) => v.api === 'Metadata' && v.version === 13);
     const frame = Buffer.from(vector?.hex ?? '', 'hex');
     expect(() => findAdvertisedAddresses(frame, 3, 14)).toThrow(/no known layout/);
-    expect(() => findAdvertisedAddresses(frame, 0, 9)).toThrow(/no known layout/);
+    expect(() => findAdvertisedAddresses(frame, 0, 14)).toThrow(/no known layout/);
+    expect(() => findAdvertisedAddresses(frame, 18, 0)).toThrow(/no known layout/);
   });
 });

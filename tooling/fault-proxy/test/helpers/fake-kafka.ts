@@ -3,7 +3,7 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import { Writer } from '@idem/codec';
 import { FrameSplitter } from '../../src/frame-splitter.js';
-import { readRequestInfo } from '../../src/request-header.js';
+import { type RequestInfo, readRequestInfo } from '../../src/request-header.js';
 
 export interface Received {
   readonly apiKey: number;
@@ -18,6 +18,8 @@ export class FakeBroker {
   private readonly held: (() => void)[] = [];
   /** While true, responses are kept until release(). */
   holding = false;
+  /** When set and it returns a frame, that whole frame (size prefix included) is the answer instead of the echo. */
+  respond: ((info: RequestInfo, frame: Buffer) => Buffer | null) | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -63,11 +65,13 @@ export class FakeBroker {
         this.received.push({ apiKey: info.apiKey, correlationId: info.correlationId, at: performance.now() });
         if (!info.expectsResponse) return;
         const body = info.apiKey === 3 ? this.metadataV1() : frame.subarray(4);
-        const response = new Writer()
-          .int32(4 + body.length)
-          .int32(info.correlationId)
-          .raw(body)
-          .toBuffer();
+        const response =
+          this.respond?.(info, frame) ??
+          new Writer()
+            .int32(4 + body.length)
+            .int32(info.correlationId)
+            .raw(body)
+            .toBuffer();
         const answer = () => {
           if (!socket.destroyed) socket.write(response);
         };
@@ -95,6 +99,8 @@ export class FakeBroker {
 export interface Response {
   readonly correlationId: number;
   readonly body: Buffer;
+  /** The whole frame, size prefix included. */
+  readonly frame: Buffer;
   readonly at: number;
 }
 
@@ -112,6 +118,7 @@ export class FakeClient {
         this.responses.push({
           correlationId: frame.readInt32BE(4),
           body: frame.subarray(8),
+          frame,
           at: performance.now(),
         });
         this.wake();
