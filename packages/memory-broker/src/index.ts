@@ -16,7 +16,7 @@ export {
 export type { ConnectOptions, MemoryClient } from './connection/client.js';
 export { BrokerConnectionError } from './connection/errors.js';
 export type { AuthMatch, AuthRefusalOptions } from './faults/auth-refusals.js';
-export type { ClusterFaultOptions } from './faults/cluster-schedule.js';
+export type { ClusterFaultOptions, ValueRange } from './faults/cluster-schedule.js';
 export type { ConnectionFilter, RestartMode, RestartOptions } from './faults/control.js';
 export type { CountOption, Faults, LossOptions } from './faults/faults.js';
 export type {
@@ -30,8 +30,8 @@ export type { AfterLoss } from './faults/plan.js';
 export type { FaultProbabilities, RandomScheduleOptions } from './faults/random-schedule.js';
 export { PRE_DUPLICATE_CHECK_CODES } from './faults/retry-refusals.js';
 export type { FaultHandle, HoldHandle } from './faults/rules.js';
-export type { RequestOf, ResponseOf } from './handlers/dispatch.js';
-export { SERVED_VERSIONS } from './handlers/versions.js';
+export type { ApiTypes, RequestOf, ResponseOf } from './handlers/dispatch.js';
+export { SERVED_VERSIONS, type ServedRange } from './handlers/versions.js';
 export type { StoredBatch } from './partition/log.js';
 export type { ProducerStateView } from './partition/producer-state.js';
 export { BATCHES_RETAINED, type BatchMetadata } from './partition/producer-state-entry.js';

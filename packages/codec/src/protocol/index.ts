@@ -24,5 +24,12 @@ export {
 } from './frames.js';
 export type { RequestHeaderFields } from './headers.js';
 export { decodeMessage, encodeMessage, isFlexibleVersion, isValidVersion } from './schema/message-codec.js';
-export type { FieldSchema, FieldType, MessageSchema, ScalarType, TaggedField } from './schema/types.js';
+export type {
+  FieldDefault,
+  FieldSchema,
+  FieldType,
+  MessageSchema,
+  ScalarType,
+  TaggedField,
+} from './schema/types.js';
 export type * from './schemas/index.js';

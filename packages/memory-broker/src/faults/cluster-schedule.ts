@@ -11,7 +11,8 @@ import type { AuthRefusals } from './auth-refusals.js';
 import type { RequestFacts, TopicPartitionRef } from './match.js';
 import type { RequestPlan } from './plan.js';
 
-type Range = number | readonly [number, number];
+/** A fixed number of milliseconds (or bytes), or a `[min, max]` range the seeded source draws from. */
+export type ValueRange = number | readonly [number, number];
 
 export interface ClusterFaultOptions {
   /** Seeded source for these dice (keep it apart from the per-request kinds' source). */
@@ -22,29 +23,29 @@ export interface ClusterFaultOptions {
   readonly topicDelete?: number;
   /** Of deleted topics, the share created again (same name and partitions, a new id) after `recreateAfterMs`. */
   readonly recreateShare?: number;
-  readonly recreateAfterMs?: Range;
+  readonly recreateAfterMs?: ValueRange;
   /** Produce: add 1 to `maxAddedPartitions` partitions to the request's topic. */
   readonly partitionsAdded?: number;
   readonly maxAddedPartitions?: number;
   /** Produce: lower the topic's max.message.bytes to `shrunkMaxMessageBytes` for `configWindowMs`, then restore it. */
   readonly configShrink?: number;
-  readonly shrunkMaxMessageBytes?: Range;
-  readonly configWindowMs?: Range;
+  readonly shrunkMaxMessageBytes?: ValueRange;
+  readonly configWindowMs?: ValueRange;
   /** Produce: remove the producers' Write ACL on the topic for `aclWindowMs` (TOPIC_AUTHORIZATION_FAILED). */
   readonly writeDenied?: number;
-  readonly aclWindowMs?: Range;
+  readonly aclWindowMs?: ValueRange;
   /** Any API: the broker dies for `downMs` (`Infinity` allowed); the controller fails over after `failoverAfterMs`. */
   readonly brokerStop?: number;
-  readonly downMs?: Range;
+  readonly downMs?: ValueRange;
   /** Of stops, the share after which the broker never comes back. */
   readonly stayDownShare?: number;
-  readonly failoverAfterMs?: Range;
+  readonly failoverAfterMs?: ValueRange;
   /** Metadata: the broker answers from its current view, frozen, for `staleMs`. */
   readonly staleMetadata?: number;
-  readonly staleMs?: Range;
+  readonly staleMs?: ValueRange;
   /** Any API: the requesting client's new connections are refused authentication for `authWindowMs`. */
   readonly authRefused?: number;
-  readonly authWindowMs?: Range;
+  readonly authWindowMs?: ValueRange;
 }
 
 export class ClusterFaultSchedule {
@@ -147,7 +148,7 @@ export class ClusterFaultSchedule {
     return this.options.random();
   }
 
-  private ms(range: Range | undefined, fallback: readonly [number, number]): number {
+  private ms(range: ValueRange | undefined, fallback: readonly [number, number]): number {
     return sampleMs(range ?? fallback, () => this.random());
   }
 
