@@ -1,6 +1,7 @@
 // Runs one failover scenario for one client on the cluster: a fresh 6-partition RF 3 topic, paced concurrent sends
 // on every partition while the scenario's script hurts real nodes, then the cluster restored (stopped nodes
 // restarted, replicas back in sync), the topic read back and judged by the testkit checker, and the stalls measured.
+import { ApiKey, type FaultProxy, startFaultProxy } from '@idem/fault-proxy';
 import type { KafkaCluster } from '@idem/kafka-tooling';
 import { uniqueTopic } from '@idem/kafka-tooling';
 import { checkDelivery, type SentRecord, type Verdict } from '@idem/testkit';
@@ -32,6 +33,14 @@ export interface FailoverResult {
   /** The longest stall of every partition a fault took the leader from. */
   readonly stalls: readonly PartitionStall[];
   readonly elapsedMs: number;
+  /** With `viaProxy`: Produce requests the fault proxy forwarded to each node (a client that bypassed it after
+   * bootstrap would leave a leader's count at 0). */
+  readonly proxiedProduce?: Readonly<Record<number, number>>;
+}
+
+export interface FailoverRunOptions {
+  /** Run the client through the fault proxy in front of every node (issue 10), not straight to the cluster. */
+  readonly viaProxy?: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -50,13 +59,21 @@ export async function runFailover(
   scenario: FailoverScenario,
   cluster: KafkaCluster,
   settings: FailoverSettings,
+  options: FailoverRunOptions = {},
 ): Promise<FailoverResult> {
   const direct = kafkaOf(cluster.bootstrap);
-  const topic = uniqueTopic(`failover-${name}-${scenario.name}`);
+  const topic = uniqueTopic(`failover-${name}-${scenario.name}${options.viaProxy ? '-proxy' : ''}`);
   await createTopic(direct, topic, settings.partitions); // the cluster's default RF 3, min ISR 2
   const watch = await startLeaderWatch(direct, topic);
-  const client = clientFor(name, cluster.bootstrap);
-  if (typeof client === 'string') throw new Error(client);
+  // The proxy bootstraps through any node of the list and rewrites every address the brokers advertise.
+  const proxy: FaultProxy | null = options.viaProxy
+    ? await startFaultProxy({ upstream: cluster.bootstrap, maxLifetimeMs: 30 * 60_000 })
+    : null;
+  const client = clientFor(name, proxy === null ? cluster.bootstrap : proxy.bootstrap);
+  if (typeof client === 'string') {
+    await proxy?.close();
+    throw new Error(client);
+  }
   const sent: SentEntry[] = [];
   const acks: Ack[] = [];
   const events: FaultEvent[] = [];
@@ -148,6 +165,13 @@ export async function runFailover(
                 typed: entry.outcome.typed,
               },
     }));
+    const proxiedProduce: Record<number, number> = {};
+    for (const node of proxy?.nodes() ?? [])
+      if (typeof node.nodeId === 'number')
+        proxiedProduce[node.nodeId] = proxy!.requestsForwarded({
+          nodeId: node.nodeId,
+          apiKey: ApiKey.Produce,
+        });
     return {
       client: name,
       scenario: scenario.name,
@@ -155,8 +179,10 @@ export async function runFailover(
       events,
       stalls: longestPerPartition(measureStalls(events, watch, acks, endedAt)),
       elapsedMs,
+      ...(proxy === null ? {} : { proxiedProduce }),
     };
   } finally {
     await watch.stop();
+    await proxy?.close();
   }
 }
