@@ -11,8 +11,16 @@ const noneCodec: CompressionCodec = {
   decompress: (bytes) => Buffer.from(bytes),
 };
 
-/** Codecs by Kafka codec id; index = id. Users may replace an entry with registerCompressionCodec. */
-const codecs: CompressionCodec[] = [noneCodec, gzipCodec, snappyCodec, lz4Codec, zstdCodec];
+/**
+ * Codecs by Kafka codec id; index = id. Users may replace an entry with registerCompressionCodec.
+ * The package ships as ESM and CJS, and a process may load both copies (one user file `require`s it,
+ * a dependency `import`s it): the table lives on `globalThis` under a registered symbol so that both
+ * copies read and write the same one, and a codec registered through either is used by both.
+ */
+const REGISTRY_KEY = Symbol.for('@idem/codec/compression-codecs/v1');
+const shared = globalThis as typeof globalThis & { [REGISTRY_KEY]?: CompressionCodec[] };
+shared[REGISTRY_KEY] ??= [noneCodec, gzipCodec, snappyCodec, lz4Codec, zstdCodec];
+const codecs: CompressionCodec[] = shared[REGISTRY_KEY];
 
 export const COMPRESSION_IDS: Readonly<Record<CompressionName, CompressionId>> = {
   none: 0,
