@@ -1,0 +1,280 @@
+import { execFile } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// What a user gets from the registry: each publishable package packed with `pnpm pack` (so publishConfig
+// applies, as on `pnpm publish`), installed with npm into a fresh project outside the workspace, then
+// loaded from ESM and CJS, compiled against with tsc (moduleResolution node16, then bundler), and used for
+// one send through @idem/core's producer on @idem/memory-broker. Also runs publint --strict and
+// arethetypeswrong on each tarball. Needs `pnpm build` first and the npm registry (or npm's cache) for the
+// third-party dependencies (kafkajs, the codec's optional native backends, @types/node).
+//
+// Slow (packing, an npm install, four tsc runs): it runs under CI (CI=true) or with IDEM_PACK_TEST=1, and
+// is skipped, saying so, otherwise.
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const checks = join(root, 'tooling/checks');
+const PACKAGES = ['codec', 'core', 'memory-broker', 'kafkajs', 'confluent'] as const;
+const NAMES = PACKAGES.map((p) => `@idem/${p}`);
+const enabled = process.env.CI === 'true' || process.env.IDEM_PACK_TEST === '1';
+const STEP_MS = 180_000;
+
+// The tools are tooling/checks' own devDependencies (pnpm links them under its node_modules).
+const bin = {
+  tsc: join(checks, 'node_modules/typescript/bin/tsc'),
+  publint: join(checks, 'node_modules/publint/src/cli.js'),
+  attw: join(checks, 'node_modules/@arethetypeswrong/cli/dist/index.js'),
+};
+const typesNodeVersion = (
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
+).devDependencies['@types/node'];
+
+// pnpm's bin shims put the workspace's store on NODE_PATH: a child that inherited it would find packages the
+// fresh project does not have (e.g. @idem/confluent's native peer), so children get neither it nor NODE_OPTIONS.
+const childEnv: NodeJS.ProcessEnv = { ...process.env };
+delete childEnv.NODE_PATH;
+delete childEnv.NODE_OPTIONS;
+
+function log(message: string): void {
+  process.stdout.write(`[pack-install] ${message}\n`);
+}
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command (no shell), bounded in time; resolves with its exit code and output, never rejects. */
+function run(command: string, args: readonly string[], cwd: string): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      {
+        cwd,
+        timeout: STEP_MS,
+        killSignal: 'SIGKILL',
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...childEnv, NO_COLOR: '1', FORCE_COLOR: '0' },
+      },
+      (error, stdout, stderr) => {
+        const failure = error as { code?: unknown } | null;
+        const code = failure === null ? 0 : typeof failure.code === 'number' ? failure.code : null;
+        log(
+          `${[command.split('/').at(-1), ...args].join(' ')} (in ${cwd}) -> exit ${code}, ${Date.now() - started} ms`,
+        );
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function expectOk(result: Run): void {
+  expect({
+    code: result.code,
+    stderr: result.code === 0 ? '' : result.stderr,
+    stdout: result.code === 0 ? '' : result.stdout,
+  }).toEqual({ code: 0, stderr: '', stdout: '' });
+}
+
+const ESM = `
+const names = ${JSON.stringify(NAMES)};
+const out = {};
+for (const name of names) out[name] = Object.keys(await import(name)).filter((k) => k !== 'default').length;
+const { createProducer } = await import('@idem/core');
+const { MemoryCluster } = await import('@idem/memory-broker');
+const cluster = new MemoryCluster({ brokers: 1, topics: { orders: { partitions: 1 } } });
+const producer = createProducer({ transport: cluster.connect(), clientId: 'pack-install' });
+const sent = await producer.send({ topic: 'orders', partition: 0, value: 'paid' });
+await producer.close();
+const confluent = await import('@idem/confluent');
+out.send = { topic: sent.topic, partition: sent.partition, offset: String(sent.offset) };
+out.confluentNative = 'module' in confluent.loadNative() ? 'loaded' : 'absent';
+process.stdout.write(JSON.stringify(out));
+`;
+
+const CJS = `
+const names = ${JSON.stringify(NAMES)};
+const out = {};
+for (const name of names) out[name] = Object.keys(require(name)).length;
+out.resolved = require.resolve('@idem/core');
+process.stdout.write(JSON.stringify(out));
+`;
+
+const CHECK_TS = `
+import { type CompressionName, compressionCodec } from '@idem/codec';
+import { createProducer, isIdemError, type Producer, type RecordMetadata } from '@idem/core';
+import { loadNative, packageName as confluentName } from '@idem/confluent';
+import { packageName as kafkajsName } from '@idem/kafkajs';
+import { MemoryCluster } from '@idem/memory-broker';
+
+const gzip: CompressionName = compressionCodec('gzip').name;
+const cluster = new MemoryCluster({ brokers: 1, topics: { orders: { partitions: 1 } } });
+const producer: Producer = createProducer({ transport: cluster.connect(), clientId: 'pack-install' });
+export function one(): Promise<RecordMetadata> {
+  return producer.send({ topic: 'orders', value: 'paid' });
+}
+export const names: string[] = [gzip, kafkajsName, confluentName, typeof loadNative, typeof isIdemError];
+// The declarations are real types, not any: a partition is a number.
+// @ts-expect-error
+export const wrong = producer.send({ topic: 'orders', partition: 'zero', value: 'paid' });
+`;
+
+const CHECK_CTS = `
+import { createProducer } from '@idem/core';
+import { MemoryCluster } from '@idem/memory-broker';
+
+const cluster = new MemoryCluster({ brokers: 1 });
+export const producer = createProducer({ transport: cluster.connect(), clientId: 'pack-install-cjs' });
+`;
+
+function tsconfig(moduleResolution: 'node16' | 'bundler', files: string[]): string {
+  return JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      lib: ['ES2022'],
+      module: moduleResolution === 'node16' ? 'node16' : 'esnext',
+      moduleResolution,
+      types: ['node'],
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      skipLibCheck: false,
+      noEmit: true,
+    },
+    files,
+  });
+}
+
+describe.skipIf(!enabled)('packed tarballs, installed outside the workspace', { timeout: STEP_MS }, () => {
+  let work = '';
+  let project = '';
+  const tarballs: string[] = [];
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'idem-pack-install-'));
+    const packs = join(work, 'tarballs');
+    project = join(work, 'project');
+    mkdirSync(packs);
+    mkdirSync(project);
+    log(`working in ${work}`);
+    for (const name of PACKAGES) {
+      const dir = join(root, 'packages', name);
+      expect(existsSync(join(dir, 'dist/index.js')), `packages/${name}/dist: run pnpm build first`).toBe(
+        true,
+      );
+      expectOk(await run('pnpm', ['pack', '--pack-destination', packs], dir));
+    }
+    tarballs.push(
+      ...readdirSync(packs)
+        .filter((f) => f.endsWith('.tgz'))
+        .map((f) => join(packs, f)),
+    );
+    expect(tarballs).toHaveLength(PACKAGES.length);
+    writeFileSync(
+      join(project, 'package.json'),
+      `${JSON.stringify({ name: 'idem-pack-install-check', version: '0.0.0', private: true, type: 'module' }, null, 2)}\n`,
+    );
+    expectOk(
+      await run(
+        'npm',
+        [
+          'install',
+          ...tarballs,
+          `@types/node@${typesNodeVersion}`,
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          '--ignore-scripts',
+          '--loglevel=error',
+        ],
+        project,
+      ),
+    );
+  }, 4 * STEP_MS);
+
+  afterAll(() => {
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+  });
+
+  it('packed package.json has no @idem/source condition, and every published file is in the tarball', () => {
+    for (const name of PACKAGES) {
+      const installed = join(project, 'node_modules/@idem', name);
+      const text = readFileSync(join(installed, 'package.json'), 'utf8');
+      expect(text, `@idem/${name}`).not.toContain('@idem/source');
+      expect(text, `@idem/${name}`).not.toContain('workspace:');
+      expect(existsSync(join(installed, 'LICENSE')), `@idem/${name}/LICENSE`).toBe(true);
+      expect(existsSync(join(installed, 'src')), `@idem/${name}/src`).toBe(false);
+    }
+  });
+
+  it("@idem/confluent's optional peer is not installed", () => {
+    expect(existsSync(join(project, 'node_modules/@confluentinc/kafka-javascript'))).toBe(false);
+  });
+
+  it('imports every package from ESM and sends one record through @idem/core on @idem/memory-broker', async () => {
+    writeFileSync(join(project, 'esm.mjs'), ESM);
+    const result = await run(process.execPath, ['esm.mjs'], project);
+    expectOk(result);
+    const out = JSON.parse(result.stdout) as Record<string, unknown>;
+    log(`esm: ${result.stdout}`);
+    for (const name of NAMES) expect(out[name], name).toBeGreaterThan(0);
+    expect(out.send).toEqual({ topic: 'orders', partition: 0, offset: '0' });
+    expect(out.confluentNative).toBe('absent');
+  });
+
+  it('requires every package from CJS', async () => {
+    writeFileSync(join(project, 'cjs.cjs'), CJS);
+    const result = await run(process.execPath, ['cjs.cjs'], project);
+    expectOk(result);
+    const out = JSON.parse(result.stdout) as Record<string, unknown>;
+    log(`cjs: ${result.stdout}`);
+    for (const name of NAMES) expect(out[name], name).toBeGreaterThan(0);
+    expect(out.resolved).toMatch(/node_modules\/@idem\/core\/dist\/index\.cjs$/);
+  });
+
+  it.each(['node16', 'bundler'] as const)(
+    'type-checks against the declarations with moduleResolution %s',
+    async (resolution) => {
+      writeFileSync(join(project, 'check.ts'), CHECK_TS);
+      writeFileSync(join(project, 'check.cts'), CHECK_CTS);
+      const files = resolution === 'node16' ? ['check.ts', 'check.cts'] : ['check.ts'];
+      writeFileSync(join(project, `tsconfig.${resolution}.json`), tsconfig(resolution, files));
+      expectOk(await run(process.execPath, [bin.tsc, '-p', `tsconfig.${resolution}.json`], project));
+    },
+  );
+
+  it('publint --strict finds nothing in any tarball', async () => {
+    for (const tarball of tarballs) {
+      const result = await run(process.execPath, [bin.publint, '--strict', tarball], project);
+      expectOk(result);
+      expect(result.stdout, tarball).toContain('All good!');
+    }
+  });
+
+  it('arethetypeswrong finds no problem in any tarball', async () => {
+    for (const tarball of tarballs) {
+      const result = await run(process.execPath, [bin.attw, tarball, '--format', 'ascii'], project);
+      expectOk(result);
+      expect(result.stdout, tarball).toContain('No problems found');
+    }
+  });
+});
+
+describe.skipIf(enabled)('packed tarballs (skipped)', () => {
+  it('runs under CI=true or IDEM_PACK_TEST=1 only', () => {
+    log('skipped: set IDEM_PACK_TEST=1 (CI sets CI=true) to pack, install and check the published packages');
+  });
+});
