@@ -29,4 +29,29 @@ describe('engine basics (fake cluster)', () => {
     expect(result.map((m) => m.partition)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
     expect(result.map((m) => m.offset)).toEqual([0n, 0n, 0n, 1n, 1n, 1n, 2n, 2n, 2n]);
   });
+
+  it('sendWith() settles through its callbacks as send() would: metadata once, a refused call rejected', async () => {
+    const h = createHarness({ topics: { t: { partitions: 1 } } });
+    const ok = new Promise((resolve, reject) =>
+      h.producer.sendWith({ topic: 't', partition: 0, value: 'a', timestamp: 7 }, resolve, reject),
+    );
+    expect(value(await h.settle(ok))).toEqual({ topic: 't', partition: 0, offset: 0n, timestamp: 7n });
+    const many = new Promise((resolve, reject) =>
+      h.producer.sendWith(
+        [
+          { topic: 't', partition: 0, value: 'b' },
+          { topic: 't', partition: 0, value: 'c' },
+        ],
+        resolve,
+        reject,
+      ),
+    );
+    expect((value(await h.settle(many)) as { offset: bigint }[]).map((m) => m.offset)).toEqual([1n, 2n]);
+    const invalid = new Promise((resolve, reject) =>
+      h.producer.sendWith({ topic: 't', partition: 0, value: 'x'.repeat(2_000_000) }, resolve, reject),
+    );
+    const refused = await h.settle(invalid);
+    expect(refused.status).toBe('rejected');
+    expect(h.cluster.values('t', 0)).toEqual(['a', 'b', 'c']);
+  });
 });

@@ -158,36 +158,72 @@ export class ProducerEngine implements Producer {
   send(record: ProducerRecord): Promise<RecordMetadata>;
   send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]>;
   send(input: ProducerRecord | readonly ProducerRecord[]): Promise<RecordMetadata | RecordMetadata[]> {
+    return new Promise<RecordMetadata | RecordMetadata[]>((resolve, reject) =>
+      this.submit(input, resolve as (value: RecordMetadata | RecordMetadata[]) => void, reject),
+    );
+  }
+
+  /**
+   * send() without its promise, for adapters that turn the metadata into their own result: `resolve` gets what
+   * send() would resolve with, `reject` what it would reject with, exactly once (a refused or invalid call is
+   * rejected before sendWith returns). One promise per call instead of two — the adapter's own and send()'s — on
+   * the hot path.
+   */
+  sendWith(
+    record: ProducerRecord,
+    resolve: (metadata: RecordMetadata) => void,
+    reject: (error: unknown) => void,
+  ): void;
+  sendWith(
+    records: readonly ProducerRecord[],
+    resolve: (metadata: RecordMetadata[]) => void,
+    reject: (error: unknown) => void,
+  ): void;
+  sendWith(
+    input: ProducerRecord | readonly ProducerRecord[],
+    resolve: ((metadata: RecordMetadata) => void) | ((metadata: RecordMetadata[]) => void),
+    reject: (error: unknown) => void,
+  ): void {
+    this.submit(input, resolve as (value: RecordMetadata | RecordMetadata[]) => void, reject);
+  }
+
+  private submit(
+    input: ProducerRecord | readonly ProducerRecord[],
+    resolve: (value: RecordMetadata | RecordMetadata[]) => void,
+    reject: (error: unknown) => void,
+  ): void {
     const isArray = Array.isArray(input);
     const list = (isArray ? input : [input]) as readonly ProducerRecord[];
-    return new Promise<RecordMetadata | RecordMetadata[]>((resolve, reject) => {
-      const refusal = this.refusal();
-      if (refusal !== null) return reject(refusal);
-      const now = this.clock.now();
-      const call = new SendCall(list.length, isArray, resolve, reject);
-      const records: PendingRecord[] = [];
-      let bytes = 0;
-      try {
-        for (let i = 0; i < list.length; i++) {
-          const record = toPendingRecord(list[i]!, call, i, isArray, now);
-          if (record.sizeBytes > this.config.maxRequestSize || record.sizeBytes > this.config.bufferMemory) {
-            throw new InvalidRecordError(
-              isArray ? `records[${i}]` : 'record',
-              `about ${record.sizeBytes} bytes, more than maxRequestSize (${this.config.maxRequestSize}) or bufferMemory`,
-            );
-          }
-          bytes += record.sizeBytes;
-          records.push(record);
+    const refusal = this.refusal();
+    if (refusal !== null) {
+      reject(refusal);
+      return;
+    }
+    const now = this.clock.now();
+    const call = new SendCall(list.length, isArray, resolve, reject);
+    const records: PendingRecord[] = [];
+    let bytes = 0;
+    try {
+      for (let i = 0; i < list.length; i++) {
+        const record = toPendingRecord(list[i]!, call, i, isArray, now);
+        if (record.sizeBytes > this.config.maxRequestSize || record.sizeBytes > this.config.bufferMemory) {
+          throw new InvalidRecordError(
+            isArray ? `records[${i}]` : 'record',
+            `about ${record.sizeBytes} bytes, more than maxRequestSize (${this.config.maxRequestSize}) or bufferMemory`,
+          );
         }
-      } catch (error) {
-        return reject(error);
+        bytes += record.sizeBytes;
+        records.push(record);
       }
-      if (records.length === 0) return;
-      this.unsettled.add(call);
-      this.placement.enqueue(records, bytes, now);
-      this.placement.pump(now);
-      this.wake();
-    });
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    if (records.length === 0) return;
+    this.unsettled.add(call);
+    this.placement.enqueue(records, bytes, now);
+    this.placement.pump(now);
+    this.wake();
   }
 
   async flush(options: FlushOptions = {}): Promise<void> {

@@ -148,14 +148,17 @@ export class IdempotentKafkajsProducer {
       if (typeof record !== 'object' || record === null)
         throw new TypeError('send() takes { topic, messages }');
       const messages = record.messages;
-      // The common shape, one message: no per-call arrays or maps on the way in, one promise hop on the way out
-      // (not an async function's two: the open loop's profile, issue 11).
+      // The common shape, one message: no per-call arrays or maps on the way in, and one promise per call (not an
+      // async function's and the engine's: the open loop's profile, issue 11).
       if (Array.isArray(messages) && messages.length === 1 && record.topic) {
         this.checkSend(record);
         const converted = toIdemRecord(record.topic, messages[0]!, Date.now(), 'messages[0]');
         this.checkConnected();
         const sent = converted.timestamp as number;
-        return this.session.engine.send(converted).then((result) => [this.singleMetadata(result, sent)]);
+        const engine = this.session.engine;
+        return new Promise<RecordMetadata[]>((resolve, reject) =>
+          engine.sendWith(converted, (result) => resolve([this.singleMetadata(result, sent)]), reject),
+        );
       }
       return this.sendRecords([{ topic: record.topic, messages }], record, 'messages');
     } catch (error) {
