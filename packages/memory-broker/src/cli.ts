@@ -4,16 +4,32 @@
  * test runner.
  *
  *   idem-broker --port 9092 --brokers 3 --partitions 6 [--topic orders:12] [--host 0.0.0.0]
+ *
+ * The flags are parsed with commander (cli-options.ts), as apps/bench parses its own: `--help`,
+ * `--version`, and one `error: …` line with exit code 2 for bad input. The options it finds go to
+ * `runCli` (server/cli-main.ts), which starts the cluster, prints the bootstrap servers and stops on
+ * SIGINT or SIGTERM.
  */
+import packageJson from '../package.json' with { type: 'json' };
+import { parseCommandLine, toArgv } from './cli-options.js';
 import { runCli } from './server/cli-main.js';
 import { stderrLogger } from './server/logger.js';
 
-runCli(process.argv.slice(2), {
+const parsed = parseCommandLine(process.argv.slice(2), packageJson.version, {
   stdout: (text) => process.stdout.write(text),
-  logger: stderrLogger,
-  onSignal: (signal, handler) => process.on(signal, handler),
-  exit: (code) => process.exit(code),
-}).catch((error: unknown) => {
-  stderrLogger.warn(`idem-broker failed: ${(error as Error)?.stack ?? String(error)}`);
-  process.exit(1);
+  stderr: (text) => process.stderr.write(text),
 });
+
+if (parsed.kind === 'exit') {
+  process.exitCode = parsed.code;
+} else {
+  runCli(toArgv(parsed.options), {
+    stdout: (text) => process.stdout.write(text),
+    logger: stderrLogger,
+    onSignal: (signal, handler) => process.on(signal, handler),
+    exit: (code) => process.exit(code),
+  }).catch((error: unknown) => {
+    stderrLogger.warn(`idem-broker failed: ${(error as Error)?.stack ?? String(error)}`);
+    process.exit(1);
+  });
+}
