@@ -5,10 +5,15 @@
  * Runs the TypeScript sources directly:
  *   node --experimental-transform-types --disable-warning=ExperimentalWarning --conditions=@idem/source \
  *        --import ./tooling/testkit/src/register-ts.mjs packages/core/test/simulation/sim-cli.ts --seeds 1000 --json
+ *
+ * The flags are parsed with commander, as apps/bench and idem-broker parse theirs: `--help` lists them with their
+ * defaults, `--version` prints @idem/core's version, and bad input is one line `error: <what is wrong> (<what to
+ * do>)` on stderr with exit code 2 and no stack trace.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type SimResult, type SimSummary, simulate, summarize } from './simulate.js';
 
 interface WorkerTask {
@@ -37,33 +42,121 @@ function slim(result: SimResult): SimResult {
   return { ...result, verdict: { ...result.verdict, violations: result.verdict.violations.slice(0, 5) } };
 }
 
+interface SimOptions {
+  readonly seeds: number;
+  readonly from: number;
+  readonly seed?: number;
+  readonly workers: number;
+  readonly json: boolean;
+  readonly stateLoss: boolean;
+  readonly wide: boolean;
+}
+
+const HELP_HINT = 'see pnpm sim --help';
+
+function simProgram(): Command {
+  const version = (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+  return new Command('pnpm sim')
+    .description(
+      'deterministic fault simulations of the core producer on the memory broker: many seeds and one summary line, or one seed replayed with a trace',
+    )
+    .version(version, '-V, --version', 'print the version (@idem/core)')
+    .helpOption('-h, --help', 'show this help')
+    .option('--seeds <n>', 'number of seeds to run', integer(1), 100)
+    .option('--from <s>', 'first seed of the run', integer(0), 1)
+    .option(
+      '--seed <s>',
+      'replay this one seed with a trace of every fault and producer event (default: off)',
+      integer(0),
+    )
+    .addOption(
+      new Option('--workers <w>', 'worker threads for a many-seed run (at most --seeds)')
+        .argParser(integer(1))
+        .default(availableParallelism(), 'the number of cores'),
+    )
+    .option('--json', 'print the summary as one JSON object', false)
+    .option('--state-loss', 'let restarted brokers lose producer state (in about half the seeds)', false)
+    .option('--wide', 'the wider fault model of issue 9 (wide-faults.ts)', false)
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(oneLine(text)) });
+}
+
+/**
+ * The options argv asks for, or undefined once help, the version or the `error:` line is printed (exit code 0
+ * for help and version, 2 for bad input).
+ */
+function parseOptions(argv: readonly string[]): SimOptions | undefined {
+  const program = simProgram();
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+    return undefined;
+  }
+  const options = program.opts<SimOptions>();
+  if (options.seeds - 1 > Number.MAX_SAFE_INTEGER - options.from) {
+    process.stderr.write(
+      `error: --from ${options.from} with --seeds ${options.seeds} runs past the largest safe integer (give a smaller --from or --seeds)\n`,
+    );
+    process.exitCode = 2;
+    return undefined;
+  }
+  return options;
+}
+
+function integer(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`give an integer of at least ${min}`);
+    }
+    return n;
+  };
+}
+
+/**
+ * Commander's messages as one line `error: <what is wrong> (<what to do>)`: "… is invalid. Give …" becomes
+ * "… is invalid (give …)", its "(Did you mean …?)" stays the hint, anything else gets "see pnpm sim --help".
+ */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const line = flat.startsWith('error:') ? flat : `error: ${flat}`;
+  const invalid = /^(.*? is invalid)\. (.*?)\.?$/.exec(line);
+  if (invalid) return `${invalid[1]} (${lowerFirst(invalid[2]!)})\n`;
+  const suggestion = /^(.*?) \((Did you mean .*?)\)$/.exec(line);
+  if (suggestion) return `${suggestion[1]} (${lowerFirst(suggestion[2]!)})\n`;
+  return `${line.replace(/\.$/, '')} (${HELP_HINT})\n`;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+function replayCommand(seed: number, values: SimOptions): string {
+  return `${REPLAY} ${seed}${values.stateLoss ? ' --state-loss' : ''}${values.wide ? ' --wide' : ''}`;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      seeds: { type: 'string', default: '100' },
-      from: { type: 'string', default: '1' },
-      seed: { type: 'string' },
-      workers: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'state-loss': { type: 'boolean', default: false },
-      // The wider fault model of issue 9 (wide-faults.ts).
-      wide: { type: 'boolean', default: false },
-    },
-  });
+  const values = parseOptions(process.argv.slice(2));
+  if (values === undefined) return;
 
   if (values.seed !== undefined) {
-    const seed = Number(values.seed);
+    const seed = values.seed;
     const lines: string[] = [];
     const result = await simulate(seed, {
       trace: (line) => lines.push(line),
-      stateLoss: values['state-loss'],
+      stateLoss: values.stateLoss,
       wide: values.wide,
     });
     for (const line of lines) console.log(line);
     console.log(
       stringify({
         seed,
-        replay: `${REPLAY} ${seed}${values['state-loss'] ? ' --state-loss' : ''}${values.wide ? ' --wide' : ''}`,
+        replay: replayCommand(seed, values),
         ok: result.ok,
         problems: result.problems,
         verdict: result.verdict,
@@ -75,18 +168,15 @@ async function main(): Promise<void> {
     return;
   }
 
-  const count = Number(values.seeds);
-  const from = Number(values.from);
-  if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(from)) {
-    throw new Error(`--seeds and --from must be integers, got ${values.seeds} and ${values.from}`);
-  }
+  const count = values.seeds;
+  const from = values.from;
   const seeds = Array.from({ length: count }, (_, i) => from + i);
-  const workers = Math.max(1, Math.min(Number(values.workers ?? availableParallelism()), count));
+  const workers = Math.min(values.workers, count);
   const started = performance.now();
 
   let results: SimResult[];
   if (workers === 1) {
-    results = await runSeeds(seeds, values['state-loss'], values.wide);
+    results = await runSeeds(seeds, values.stateLoss, values.wide);
   } else {
     const shards: number[][] = Array.from({ length: workers }, () => []);
     for (let i = 0; i < seeds.length; i++) shards[i % workers]!.push(seeds[i]!);
@@ -97,7 +187,7 @@ async function main(): Promise<void> {
             const worker = new Worker(new URL(import.meta.url), {
               workerData: {
                 seeds: shard,
-                stateLoss: values['state-loss'],
+                stateLoss: values.stateLoss,
                 wide: values.wide,
               } satisfies WorkerTask,
             });
@@ -122,7 +212,7 @@ async function main(): Promise<void> {
     falseFailures: summary.falseFailures,
     untyped: summary.untyped,
     unsettled: summary.unsettled,
-    ...(values['state-loss']
+    ...(values.stateLoss
       ? { stateLossSeeds: summary.stateLossSeeds, stateLossAnomalies: summary.stateLossAnomalies }
       : {}),
     regeneratedCopies: summary.regeneratedCopies,
@@ -133,7 +223,7 @@ async function main(): Promise<void> {
     ...(summary.failures > 0
       ? {
           failedSeeds: summary.failedSeeds.slice(0, 500),
-          replay: `${REPLAY} ${summary.failedSeeds[0]}${values['state-loss'] ? ' --state-loss' : ''}${values.wide ? ' --wide' : ''}`,
+          replay: replayCommand(summary.failedSeeds[0]!, values),
         }
       : {}),
   };
@@ -148,9 +238,7 @@ async function main(): Promise<void> {
     console.error(
       `seed ${failed.seed} failed: ${failed.problems.join('; ')} ${stringify(failed.verdict.violations)}`,
     );
-    console.error(
-      `  replay: ${REPLAY} ${failed.seed}${values['state-loss'] ? ' --state-loss' : ''}${values.wide ? ' --wide' : ''}`,
-    );
+    console.error(`  replay: ${replayCommand(failed.seed, values)}`);
   }
   process.exitCode = summary.failures === 0 ? 0 : 1;
 }

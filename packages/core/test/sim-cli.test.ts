@@ -1,0 +1,109 @@
+/** `pnpm sim` (test/simulation/sim-cli.ts) run as a child process: help, version, bad input, one good run. */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+// The flags of the root package.json's `sim` script.
+const NODE_ARGS = [
+  '--experimental-transform-types',
+  '--disable-warning=ExperimentalWarning',
+  '--conditions=@idem/source',
+  '--import',
+  './tooling/testkit/src/register-ts.mjs',
+  'packages/core/test/simulation/sim-cli.ts',
+];
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function sim(args: readonly string[], timeoutMs = 30_000): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...NODE_ARGS, ...args],
+      { cwd: ROOT, timeout: timeoutMs, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('pnpm sim', () => {
+  it('--help lists every flag with its default and exits 0', async () => {
+    const run = await sim(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const help = run.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('Usage: pnpm sim [options]');
+    for (const flag of [
+      '--seeds <n>',
+      '--from <s>',
+      '--seed <s>',
+      '--workers <w>',
+      '--json',
+      '--state-loss',
+      '--wide',
+      '--version',
+      '--help',
+    ]) {
+      expect(help).toContain(flag);
+    }
+    expect(help).toMatch(/--seeds <n> .*\(default: 100\)/);
+    expect(help).toMatch(/--from <s> .*\(default: 1\)/);
+    expect(help).toMatch(/--workers <w> .*\(default: the number of cores\)/);
+    expect(help).toMatch(/--wide .*\(default: false\)/);
+  }, 60_000);
+
+  it('--version prints the version of @idem/core', async () => {
+    const run = await sim(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${VERSION}\n`);
+  }, 60_000);
+
+  it('bad input: one `error: … (…)` line on stderr, exit 2, no stack trace, nothing run', async () => {
+    const cases: ReadonlyArray<readonly [readonly string[], RegExp]> = [
+      [['--bogus'], /unknown option '--bogus'/],
+      [['--sed', '3'], /did you mean --seed\?/],
+      [['--seed'], /'--seed <s>' argument missing/],
+      [['--seed', 'abc'], /'--seed <s>' argument 'abc' is invalid/],
+      [['--seeds', '0'], /'--seeds <n>' argument '0' is invalid/],
+      [['--seeds', '1.5'], /'--seeds <n>' argument '1.5' is invalid/],
+      [['--from', '-1'], /'--from <s>' argument '-1' is invalid/],
+      [['--workers', '0'], /'--workers <w>' argument '0' is invalid/],
+      [['--from', '9007199254740991', '--seeds', '2'], /largest safe integer/],
+      [['seeds'], /too many arguments/],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => sim(args)));
+    runs.forEach((run, i) => {
+      const [args, what] = cases[i]!;
+      const label = args.join(' ');
+      expect(run.code, label).toBe(2);
+      expect(run.stdout, label).toBe('');
+      expect(run.stderr, label).toMatch(/^error: [^\n]+ \([^\n]+\)\n$/);
+      expect(run.stderr, label).toMatch(what);
+      expect(run.stderr, label).not.toMatch(/^\s*at /m);
+    });
+  }, 120_000);
+
+  it('--seeds 3 --json prints one JSON summary of 3 seeds', async () => {
+    const run = await sim(['--seeds', '3', '--json'], 90_000);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const summary = JSON.parse(lines[0]!) as { seeds: number; failures: number; records: number };
+    expect(summary.seeds).toBe(3);
+    expect(summary.failures).toBe(0);
+    expect(summary.records).toBeGreaterThan(0);
+  }, 120_000);
+});
