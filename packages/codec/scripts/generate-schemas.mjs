@@ -38,6 +38,13 @@ const APIS = [
   'InitProducerId',
   'DescribeConfigs',
   'DescribeProducers',
+  'AlterConfigs',
+  'IncrementalAlterConfigs',
+  'CreatePartitions',
+  'DeleteRecords',
+  'DeleteGroups',
+  'DescribeCluster',
+  'DescribeTopicPartitions',
 ];
 
 /** Single-schema messages (the JSON file is <Name>.json). */

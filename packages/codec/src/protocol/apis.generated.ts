@@ -188,6 +188,76 @@ import {
   type DescribeProducersResponseInput,
   DescribeProducersResponseSchema,
 } from './schemas/describe-producers-response.js';
+import {
+  type AlterConfigsRequest,
+  type AlterConfigsRequestInput,
+  AlterConfigsRequestSchema,
+} from './schemas/alter-configs-request.js';
+import {
+  type AlterConfigsResponse,
+  type AlterConfigsResponseInput,
+  AlterConfigsResponseSchema,
+} from './schemas/alter-configs-response.js';
+import {
+  type IncrementalAlterConfigsRequest,
+  type IncrementalAlterConfigsRequestInput,
+  IncrementalAlterConfigsRequestSchema,
+} from './schemas/incremental-alter-configs-request.js';
+import {
+  type IncrementalAlterConfigsResponse,
+  type IncrementalAlterConfigsResponseInput,
+  IncrementalAlterConfigsResponseSchema,
+} from './schemas/incremental-alter-configs-response.js';
+import {
+  type CreatePartitionsRequest,
+  type CreatePartitionsRequestInput,
+  CreatePartitionsRequestSchema,
+} from './schemas/create-partitions-request.js';
+import {
+  type CreatePartitionsResponse,
+  type CreatePartitionsResponseInput,
+  CreatePartitionsResponseSchema,
+} from './schemas/create-partitions-response.js';
+import {
+  type DeleteRecordsRequest,
+  type DeleteRecordsRequestInput,
+  DeleteRecordsRequestSchema,
+} from './schemas/delete-records-request.js';
+import {
+  type DeleteRecordsResponse,
+  type DeleteRecordsResponseInput,
+  DeleteRecordsResponseSchema,
+} from './schemas/delete-records-response.js';
+import {
+  type DeleteGroupsRequest,
+  type DeleteGroupsRequestInput,
+  DeleteGroupsRequestSchema,
+} from './schemas/delete-groups-request.js';
+import {
+  type DeleteGroupsResponse,
+  type DeleteGroupsResponseInput,
+  DeleteGroupsResponseSchema,
+} from './schemas/delete-groups-response.js';
+import {
+  type DescribeClusterRequest,
+  type DescribeClusterRequestInput,
+  DescribeClusterRequestSchema,
+} from './schemas/describe-cluster-request.js';
+import {
+  type DescribeClusterResponse,
+  type DescribeClusterResponseInput,
+  DescribeClusterResponseSchema,
+} from './schemas/describe-cluster-response.js';
+import {
+  type DescribeTopicPartitionsRequest,
+  type DescribeTopicPartitionsRequestInput,
+  DescribeTopicPartitionsRequestSchema,
+} from './schemas/describe-topic-partitions-request.js';
+import {
+  type DescribeTopicPartitionsResponse,
+  type DescribeTopicPartitionsResponseInput,
+  DescribeTopicPartitionsResponseSchema,
+} from './schemas/describe-topic-partitions-response.js';
 
 /** Every API this codec speaks, by Kafka API name. */
 export const apis = {
@@ -299,6 +369,48 @@ export const apis = {
     DescribeProducersResponseInput,
     DescribeProducersResponse
   >('DescribeProducers', DescribeProducersRequestSchema, DescribeProducersResponseSchema),
+  AlterConfigs: defineApi<
+    AlterConfigsRequestInput,
+    AlterConfigsRequest,
+    AlterConfigsResponseInput,
+    AlterConfigsResponse
+  >('AlterConfigs', AlterConfigsRequestSchema, AlterConfigsResponseSchema),
+  IncrementalAlterConfigs: defineApi<
+    IncrementalAlterConfigsRequestInput,
+    IncrementalAlterConfigsRequest,
+    IncrementalAlterConfigsResponseInput,
+    IncrementalAlterConfigsResponse
+  >('IncrementalAlterConfigs', IncrementalAlterConfigsRequestSchema, IncrementalAlterConfigsResponseSchema),
+  CreatePartitions: defineApi<
+    CreatePartitionsRequestInput,
+    CreatePartitionsRequest,
+    CreatePartitionsResponseInput,
+    CreatePartitionsResponse
+  >('CreatePartitions', CreatePartitionsRequestSchema, CreatePartitionsResponseSchema),
+  DeleteRecords: defineApi<
+    DeleteRecordsRequestInput,
+    DeleteRecordsRequest,
+    DeleteRecordsResponseInput,
+    DeleteRecordsResponse
+  >('DeleteRecords', DeleteRecordsRequestSchema, DeleteRecordsResponseSchema),
+  DeleteGroups: defineApi<
+    DeleteGroupsRequestInput,
+    DeleteGroupsRequest,
+    DeleteGroupsResponseInput,
+    DeleteGroupsResponse
+  >('DeleteGroups', DeleteGroupsRequestSchema, DeleteGroupsResponseSchema),
+  DescribeCluster: defineApi<
+    DescribeClusterRequestInput,
+    DescribeClusterRequest,
+    DescribeClusterResponseInput,
+    DescribeClusterResponse
+  >('DescribeCluster', DescribeClusterRequestSchema, DescribeClusterResponseSchema),
+  DescribeTopicPartitions: defineApi<
+    DescribeTopicPartitionsRequestInput,
+    DescribeTopicPartitionsRequest,
+    DescribeTopicPartitionsResponseInput,
+    DescribeTopicPartitionsResponse
+  >('DescribeTopicPartitions', DescribeTopicPartitionsRequestSchema, DescribeTopicPartitionsResponseSchema),
 } as const;
 
 /** Kafka API keys of the APIs in `apis`. */
@@ -322,4 +434,11 @@ export const ApiKey = {
   InitProducerId: 22,
   DescribeConfigs: 32,
   DescribeProducers: 61,
+  AlterConfigs: 33,
+  IncrementalAlterConfigs: 44,
+  CreatePartitions: 37,
+  DeleteRecords: 21,
+  DeleteGroups: 42,
+  DescribeCluster: 60,
+  DescribeTopicPartitions: 75,
 } as const;
