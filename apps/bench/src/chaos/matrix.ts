@@ -1,19 +1,35 @@
-// The chaos matrix on the memory broker: every client × every fault scenario the broker's fault controls can
-// express, read back from the log by the shared checker (@idem/testkit). Rows use the shape of the kafkajs
-// chaos suite's results file (client, scenario, records, acked, duplicates, losses, reorders, errors, ...).
+// The chaos matrix: every client × every fault scenario, read back from the log by the shared checker
+// (@idem/testkit). On the memory broker the scenarios use its fault controls; with `broker: 'kafka'` they run on a
+// real broker through the fault proxy (tooling/fault-proxy), and the scenarios that need the memory broker's
+// controls are n/a cells. Rows use the shape of the kafkajs chaos suite's results file (client, scenario, records,
+// acked, duplicates, losses, reorders, errors, ...); an n/a cell is a row with zero counts and `na` saying why.
 import { readRecordBatches } from '@idem/codec';
-import { createProducer, isIdemError, systemClock as realClock } from '@idem/core';
-import { idempotentProducer } from '@idem/kafkajs';
-import { MemoryBrokerServer, type MemoryCluster, silentLogger } from '@idem/memory-broker';
-import { checkDelivery, type SendOutcome, type SentRecord } from '@idem/testkit';
+import { startFaultProxy } from '@idem/fault-proxy';
+import { MemoryBrokerServer, type MemoryCluster, realClock, silentLogger } from '@idem/memory-broker';
+import { checkDelivery, type PartitionLog, type SentRecord } from '@idem/testkit';
 import { Kafka, logLevel } from 'kafkajs';
+import { CHAOS_CLIENTS, type ChaosClient, type ChaosClientName, createChaosClient } from './clients.js';
+import {
+  DEFAULT_DELIVERY_TIMEOUT_MS,
+  GRACE_MS,
+  QUICK_DELIVERY_TIMEOUT_MS,
+  QUICK_GRACE_MS,
+  SCENARIOS,
+  type Scenario,
+  type ScenarioContext,
+  SHORT_DELIVERY_TIMEOUT_MS,
+  sleep,
+} from './scenarios.js';
 
-export const CHAOS_CLIENTS = ['idem', 'idem-off', 'idem-kafkajs', 'kafkajs-idempotent', 'kafkajs'] as const;
-export type ChaosClientName = (typeof CHAOS_CLIENTS)[number];
+export { CHAOS_CLIENTS, type ChaosClientName, IDEM_CLIENTS } from './clients.js';
+export { SCENARIO_NAMES, SCENARIOS } from './scenarios.js';
+
+export const CHAOS_BROKERS = ['memory', 'kafka', 'cluster'] as const;
+export type ChaosBroker = 'memory' | 'kafka';
 
 export interface ChaosRow {
   readonly suite: 'chaos';
-  readonly broker: 'memory';
+  readonly broker: ChaosBroker;
   readonly client: ChaosClientName;
   readonly scenario: string;
   readonly records: number;
@@ -27,181 +43,141 @@ export interface ChaosRow {
   readonly ms: number;
   /** Why the cell is not clean: the checker's first violations, or the first error codes. */
   readonly reasons: readonly string[];
+  /** Present when the cell did not run: why (the scenario needs the memory broker, the client did not load). */
+  readonly na?: string;
 }
 
-interface Client {
-  /** One send call of `values` to partition 0; one outcome per value. Never rejects. */
-  send(topic: string, values: readonly string[]): Promise<SendOutcome[]>;
-  close(): Promise<void>;
+export interface ChaosOptions {
+  readonly broker?: ChaosBroker;
+  /** host:port of the real broker (`broker: 'kafka'`); default KAFKA_BOOTSTRAP. */
+  readonly bootstrap?: string;
+  readonly clients?: readonly ChaosClientName[];
+  readonly scenarios?: readonly string[];
+  /** Shorter delivery timeouts (the `all` suite and the tests): the same cells, faster. */
+  readonly quick?: boolean;
+  /** Each row once its verdict is in (on a real broker: all at the end, after the logs are read back). */
+  readonly onCell?: (row: ChaosRow, done: number, total: number) => void;
+  /** Each cell as it finishes running. */
+  readonly onProgress?: (text: string, done: number, total: number) => void;
+  /** A client that cannot run here: called once with the reason (its cells are n/a). */
+  readonly onSkip?: (client: ChaosClientName, reason: string) => void;
 }
 
-interface Scenario {
-  readonly name: string;
-  readonly description: string;
-  /** Runs the workload (`send`) with the fault armed; returns when every send settled. */
-  run(
-    cluster: MemoryCluster,
-    topic: string,
-    send: (values: readonly string[]) => Promise<void>,
-  ): Promise<void>;
+const CELL_LIMIT_MS = 20_000;
+const WARMUP = 'warmup';
+
+/** What one cell's workload recorded, before the log is read. */
+interface CellRun {
+  readonly client: ChaosClientName;
+  readonly scenario: string;
+  readonly topic: string;
+  readonly sent: SentRecord[];
+  readonly ms: number;
+  readonly notes: readonly string[];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
-
-export const SCENARIOS: readonly Scenario[] = [
-  {
-    name: 'ack-lost',
-    description: 'the broker appends a batch, then the response is lost and the connection reset',
-    async run(cluster, topic, send) {
-      cluster.faults.loseResponse({ api: 'Produce', topic }, { count: 1 });
-      await Promise.all([send(ids('a', 10)), send(ids('b', 10))]);
-    },
-  },
-  {
-    name: 'request-lost',
-    description: 'a Produce request never reaches the broker; the connection is reset',
-    async run(cluster, topic, send) {
-      cluster.faults.loseRequest({ api: 'Produce', topic }, { count: 1 });
-      await Promise.all([send(ids('a', 10)), send(ids('b', 10))]);
-    },
-  },
-  {
-    name: 'reset-in-flight',
-    description: 'the connection is reset while five requests are in flight (appended, answers delayed)',
-    async run(cluster, topic, send) {
-      cluster.faults.delayResponses({ api: 'Produce', topic }, { ms: 200, count: 5 });
-      const all = Promise.all(Array.from({ length: 5 }, (_, i) => send(ids(`r${i}`, 4))));
-      await sleep(60);
-      cluster.faults.resetConnections();
-      await all;
-    },
-  },
-  {
-    name: 'producer-state-lost',
-    description: 'the broker restarts without producer state, then an ack is lost',
-    async run(cluster, topic, send) {
-      cluster.faults.restartBroker(cluster.leaderOf(topic, 0), { producerState: 'lost' });
-      cluster.faults.loseResponse({ api: 'Produce', topic }, { count: 1 });
-      await send(ids('a', 10));
-      await send(ids('b', 10));
-    },
-  },
-  {
-    name: 'concurrent-200',
-    description: '200 concurrent single-record sends to one partition, 3 acks lost',
-    async run(cluster, topic, send) {
-      cluster.faults.loseResponse({ api: 'Produce', topic }, { count: 3 });
-      await Promise.all(ids('c', 200).map((id) => send([id])));
-    },
-  },
-  {
-    name: 'burst-5-in-flight',
-    description: 'five requests in flight; the second is lost on the way, the rest are answered late',
-    async run(cluster, topic, send) {
-      cluster.faults.delayResponses({ api: 'Produce', topic }, { ms: 30, count: 5 });
-      cluster.faults.loseRequest({ api: 'Produce', topic }, { count: 1 });
-      const first = send(ids('p0', 5));
-      await sleep(2);
-      await Promise.all([first, ...Array.from({ length: 4 }, (_, i) => send(ids(`p${i + 1}`, 5)))]);
-    },
-  },
-];
-
-function idemOutcome(error: unknown): SendOutcome {
+function naRow(broker: ChaosBroker, client: ChaosClientName, scenario: string, na: string): ChaosRow {
   return {
-    status: 'failed',
-    code: isIdemError(error) ? error.code : null,
-    possiblyPersisted: isIdemError(error) && error.possiblyPersisted,
-    typed: isIdemError(error),
+    suite: 'chaos',
+    broker,
+    client,
+    scenario,
+    records: 0,
+    acked: 0,
+    duplicates: 0,
+    losses: 0,
+    reorders: 0,
+    errors: 0,
+    falseFailures: 0,
+    unsettled: 0,
+    ms: 0,
+    reasons: [`n/a: ${na}`],
+    na,
   };
 }
 
-function coreClient(cluster: MemoryCluster, idempotent: boolean): Client {
-  const producer = createProducer({
-    transport: cluster.connect(),
-    clock: realClock,
-    clientId: idempotent ? 'idem' : 'idem-off',
-    idempotent,
-    ...(idempotent ? {} : { maxInFlightRequestsPerConnection: 5, retries: 5 }),
-    lingerMs: 2,
-    requestTimeoutMs: 1_000,
-    deliveryTimeoutMs: 10_000,
-    retryBackoffMs: 10,
-  });
+function verdictRow(broker: ChaosBroker, run: CellRun, logs: readonly PartitionLog[]): ChaosRow {
+  const verdict = checkDelivery(run.sent, logs);
+  const errors = run.sent.filter((s) => s.outcome.status === 'failed');
+  const codes = [...new Set(errors.map((e) => (e.outcome.status === 'failed' ? e.outcome.code : null)))];
   return {
-    async send(topic, values) {
-      return Promise.all(
-        values.map((value) =>
-          producer
-            .send({ topic, partition: 0, value })
-            .then(
-              (m): SendOutcome => ({ status: 'acked', partition: m.partition, offset: BigInt(m.offset) }),
-              idemOutcome,
-            ),
-        ),
-      );
-    },
-    close: () => producer.close(),
+    suite: 'chaos',
+    broker,
+    client: run.client,
+    scenario: run.scenario,
+    records: verdict.records,
+    acked: verdict.acked,
+    duplicates: verdict.duplicates,
+    losses: verdict.losses,
+    reorders: verdict.reorders,
+    errors: errors.length,
+    falseFailures: verdict.falseFailures,
+    unsettled: verdict.unsettled,
+    ms: run.ms,
+    reasons: [
+      ...verdict.violations.slice(0, 3).map((v) => `${v.kind}: ${v.detail}`),
+      ...(errors.length > 0 ? [`${errors.length} sends failed: ${codes.join(', ')}`] : []),
+      ...run.notes,
+    ],
   };
 }
 
-interface KafkajsShaped {
-  connect(): Promise<void>;
-  send(record: {
-    topic: string;
-    messages: { value: string; partition: number }[];
-  }): Promise<{ baseOffset?: string }[]>;
-  disconnect(): Promise<void>;
-}
-
-async function kafkajsClient(bootstrap: string, name: ChaosClientName): Promise<Client> {
-  const kafka = new Kafka({
-    clientId: name,
-    brokers: [bootstrap],
-    logLevel: logLevel.NOTHING,
-    requestTimeout: 1_000,
-    retry: { retries: 5, initialRetryTime: 20, maxRetryTime: 200 },
-  });
-  const producer: KafkajsShaped =
-    name === 'idem-kafkajs'
-      ? idempotentProducer(kafka, { idem: { requestTimeoutMs: 1_000, lingerMs: 2 } })
-      : name === 'kafkajs-idempotent'
-        ? kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
-        : kafka.producer();
-  await producer.connect();
-  return {
-    async send(topic, values) {
-      try {
-        const [meta] = await producer.send({
-          topic,
-          messages: values.map((value) => ({ value, partition: 0 })),
-        });
-        const base = BigInt(meta?.baseOffset ?? '-1');
-        return values.map((_, i) => ({
-          status: 'acked',
-          partition: 0,
-          offset: base < 0n ? -1n : base + BigInt(i),
-        }));
-      } catch (error) {
-        const results = (error as { results?: readonly unknown[] }).results;
-        return values.map((_, i): SendOutcome => {
-          const result = results?.[i] ?? error;
-          if (result !== null && typeof result === 'object' && 'offset' in result)
-            return { status: 'acked', partition: 0, offset: BigInt((result as { offset: bigint }).offset) };
-          if (isIdemError(result)) return idemOutcome(result);
-          const e = result as { name?: unknown; type?: unknown };
-          const typed = typeof e.name === 'string' && e.name.startsWith('KafkaJS');
-          const code = typeof e.type === 'string' ? e.type : typed ? (e.name as string) : null;
-          return { status: 'failed', code, possiblyPersisted: false, typed };
-        });
-      }
-    },
-    close: () => producer.disconnect(),
+/** Runs one scenario's workload on a fresh client; the outcomes are recorded, the log is read by the caller. */
+async function runCell(
+  client: ChaosClient,
+  name: ChaosClientName,
+  scenario: Scenario,
+  topic: string,
+  timeouts: { deliveryTimeoutMs: number; graceMs: number },
+  workload: (context: ScenarioContext) => Promise<void>,
+): Promise<CellRun> {
+  const started = Date.now();
+  const notes: string[] = [];
+  const warm = await Promise.race([client.send(topic, [WARMUP]), sleep(10_000).then(() => null)]);
+  if (warm === null || warm[0]?.status !== 'acked')
+    notes.push(
+      `the warm-up send did not succeed: ${warm === null ? 'no answer in 10 s' : JSON.stringify(warm[0], (_, v) => (typeof v === 'bigint' ? String(v) : v))}`,
+    );
+  const sent: SentRecord[] = [];
+  let frozen = false;
+  let order = 0;
+  const send = async (values: readonly string[]) => {
+    const entries = values.map((id) => {
+      const entry: SentRecord = { id, producer: name, topic, order: order++, outcome: { status: 'pending' } };
+      sent.push(entry);
+      return entry;
+    });
+    const outcomes = await client.send(topic, values);
+    if (frozen) return;
+    outcomes.forEach((outcome, i) => {
+      (entries[i] as { outcome: SentRecord['outcome'] }).outcome = outcome;
+    });
   };
+  const freeze = () => {
+    frozen = true;
+  };
+  let settled = true;
+  try {
+    const finished = await Promise.race([
+      workload({ topic, send, freeze, ...timeouts }),
+      sleep(CELL_LIMIT_MS).then(() => 'timeout' as const),
+    ]);
+    if (finished === 'timeout') {
+      settled = false;
+      notes.push(`the workload did not settle within ${CELL_LIMIT_MS / 1000} s`);
+    }
+  } catch (error) {
+    notes.push(`the scenario failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+  freeze();
+  if (sent.some((s) => s.outcome.status === 'pending') && settled && scenario.shortDeliveryTimeout)
+    notes.push(
+      `sends still pending ${timeouts.graceMs} ms after the delivery timeout (${timeouts.deliveryTimeoutMs} ms)`,
+    );
+  return { client: name, scenario: scenario.name, topic, sent, ms: Date.now() - started, notes };
 }
 
-function readLog(cluster: MemoryCluster, topic: string) {
+function readMemoryLog(cluster: MemoryCluster, topic: string): PartitionLog[] {
   const records: { offset: bigint; id: string | null }[] = [];
   for (const stored of cluster.readLog(topic, 0).batches) {
     if (stored.bytes === null) continue;
@@ -210,7 +186,7 @@ function readLog(cluster: MemoryCluster, topic: string) {
         const id = record.value === null ? null : Buffer.from(record.value).toString('utf8');
         records.push({
           offset: batch.baseOffset + BigInt(record.offsetDelta),
-          id: id === 'warmup' ? null : id,
+          id: id === WARMUP ? null : id,
         });
       }
     }
@@ -218,80 +194,203 @@ function readLog(cluster: MemoryCluster, topic: string) {
   return [{ topic, partition: 0, records }];
 }
 
-export interface ChaosOptions {
-  readonly clients?: readonly ChaosClientName[];
-  readonly scenarios?: readonly string[];
-  readonly onCell?: (row: ChaosRow, done: number, total: number) => void;
+interface Plan {
+  readonly clients: readonly ChaosClientName[];
+  readonly scenarios: readonly Scenario[];
+  readonly quick: boolean;
 }
 
-/** Runs the matrix on one memory broker (TCP server; the core clients connect to the same cluster in-process). */
-export async function runChaosMatrix(options: ChaosOptions = {}): Promise<ChaosRow[]> {
-  const clients = options.clients ?? CHAOS_CLIENTS;
-  const scenarios = SCENARIOS.filter(
-    (s) => options.scenarios === undefined || options.scenarios.includes(s.name),
-  );
-  const server = await MemoryBrokerServer.start({ brokers: 1, clock: realClock, logger: silentLogger });
+function planOf(options: ChaosOptions): Plan {
+  return {
+    clients: options.clients ?? CHAOS_CLIENTS,
+    scenarios: SCENARIOS.filter((s) => options.scenarios === undefined || options.scenarios.includes(s.name)),
+    quick: options.quick ?? false,
+  };
+}
+
+function timeoutsOf(plan: Plan, scenario: Scenario): { deliveryTimeoutMs: number; graceMs: number } {
+  if (!scenario.shortDeliveryTimeout)
+    return { deliveryTimeoutMs: DEFAULT_DELIVERY_TIMEOUT_MS, graceMs: GRACE_MS };
+  return plan.quick
+    ? { deliveryTimeoutMs: QUICK_DELIVERY_TIMEOUT_MS, graceMs: QUICK_GRACE_MS }
+    : { deliveryTimeoutMs: SHORT_DELIVERY_TIMEOUT_MS, graceMs: GRACE_MS };
+}
+
+/** Runs the matrix on the memory broker (its TCP server; the core clients connect to the same cluster in-process). */
+async function runOnMemory(plan: Plan, options: ChaosOptions): Promise<ChaosRow[]> {
+  // Two brokers, so the leader can move.
+  const server = await MemoryBrokerServer.start({ brokers: 2, clock: realClock, logger: silentLogger });
   const rows: ChaosRow[] = [];
-  const total = clients.length * scenarios.length;
+  const total = plan.clients.length * plan.scenarios.length;
+  const skipped = new Map<ChaosClientName, string>();
+  const emit = (row: ChaosRow) => {
+    rows.push(row);
+    options.onProgress?.(`${row.scenario} × ${row.client}`, rows.length, total);
+    options.onCell?.(row, rows.length, total);
+  };
   try {
-    for (const scenario of scenarios) {
-      for (const name of clients) {
+    for (const scenario of plan.scenarios) {
+      for (const name of plan.clients) {
+        const known = skipped.get(name);
+        if (known !== undefined) {
+          emit(naRow('memory', name, scenario.name, known));
+          continue;
+        }
         const topic = `chaos-${scenario.name}-${name}`;
         server.cluster.createTopic(topic, { partitions: 1 });
-        const started = Date.now();
-        const client =
-          name === 'idem' || name === 'idem-off'
-            ? coreClient(server.cluster, name === 'idem')
-            : await kafkajsClient(server.bootstrapServers, name);
-        await client.send(topic, ['warmup']);
-        const sent: SentRecord[] = [];
-        let order = 0;
-        const send = async (values: readonly string[]) => {
-          const base = order;
-          order += values.length;
-          const outcomes = await client.send(topic, values);
-          outcomes.forEach((outcome, i) => {
-            sent.push({ id: values[i] as string, producer: name, topic, order: base + i, outcome });
-          });
-        };
-        const timeout = sleep(20_000).then(() => 'timeout' as const);
-        const finished = await Promise.race([scenario.run(server.cluster, topic, send), timeout]);
+        const client = await createChaosClient(name, {
+          bootstrap: server.bootstrapServers,
+          cluster: server.cluster,
+          deliveryTimeoutMs: timeoutsOf(plan, scenario).deliveryTimeoutMs,
+        });
+        if (typeof client === 'string') {
+          skipped.set(name, client);
+          options.onSkip?.(name, client);
+          emit(naRow('memory', name, scenario.name, client));
+          continue;
+        }
+        const run = await runCell(client, name, scenario, topic, timeoutsOf(plan, scenario), (context) =>
+          scenario.memory({ ...context, cluster: server.cluster }),
+        );
         server.cluster.faults.clear();
         await Promise.race([client.close().catch(() => undefined), sleep(2_000)]);
-        const verdict = checkDelivery(sent, readLog(server.cluster, topic));
-        const errors = sent.filter((s) => s.outcome.status === 'failed');
-        const codes = [
-          ...new Set(errors.map((e) => (e.outcome.status === 'failed' ? e.outcome.code : null))),
-        ];
-        const reasons = [
-          ...verdict.violations.slice(0, 3).map((v) => `${v.kind}: ${v.detail}`),
-          ...(errors.length > 0 ? [`${errors.length} sends failed: ${codes.join(', ')}`] : []),
-          ...(finished === 'timeout' ? ['the workload did not settle within 20 s'] : []),
-        ];
-        const row: ChaosRow = {
-          suite: 'chaos',
-          broker: 'memory',
-          client: name,
-          scenario: scenario.name,
-          records: verdict.records,
-          acked: verdict.acked,
-          duplicates: verdict.duplicates,
-          losses: verdict.losses,
-          reorders: verdict.reorders,
-          errors: errors.length,
-          falseFailures: verdict.falseFailures,
-          unsettled: verdict.unsettled,
-          ms: Date.now() - started,
-          reasons,
-        };
-        rows.push(row);
-        options.onCell?.(row, rows.length, total);
+        emit(verdictRow('memory', run, readMemoryLog(server.cluster, topic)));
       }
     }
   } finally {
     await server.close();
   }
   return rows;
+}
+
+/** Reads every topic back with one kafkajs consumer (one group join for the whole matrix), up to the high watermarks. */
+async function readKafkaLogs(kafka: Kafka, topics: readonly string[]): Promise<Map<string, PartitionLog[]>> {
+  const logs = new Map<string, { offset: bigint; id: string | null }[]>(topics.map((t) => [t, []]));
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<string, bigint>();
+  try {
+    for (const topic of topics) {
+      const [p0] = await admin.fetchTopicOffsets(topic);
+      ends.set(topic, BigInt(p0?.high ?? '0'));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const remaining = new Set(topics.filter((t) => (ends.get(t) ?? 0n) > 0n));
+  if (remaining.size > 0) {
+    const consumer = kafka.consumer({ groupId: `idem-bench-chaos-${Date.now()}`, maxBytes: 50 << 20 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [...remaining], fromBeginning: true });
+      let finish!: () => void;
+      const done = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const log = logs.get(batch.topic) ?? [];
+          const end = ends.get(batch.topic) ?? 0n;
+          for (const m of batch.messages) {
+            const offset = BigInt(m.offset);
+            if (offset >= end) continue;
+            const id = m.value?.toString() ?? null;
+            log.push({ offset, id: id === WARMUP ? null : id });
+          }
+          if (BigInt(batch.lastOffset()) + 1n >= end) remaining.delete(batch.topic);
+          if (remaining.size === 0) finish();
+        },
+      });
+      const limit = sleep(60_000).then(() => {
+        throw new Error(`reading the chaos topics back took over 60 s (${remaining.size} left)`);
+      });
+      await Promise.race([done, limit]);
+    } finally {
+      await consumer.disconnect();
+    }
+  }
+  return new Map([...logs].map(([topic, records]) => [topic, [{ topic, partition: 0, records }]]));
+}
+
+/** Runs the matrix on a real broker, each cell through a fresh fault proxy; the logs are read back at the end. */
+async function runOnKafka(plan: Plan, options: ChaosOptions): Promise<ChaosRow[]> {
+  const bootstrap = options.bootstrap ?? process.env.KAFKA_BOOTSTRAP;
+  if (!bootstrap) throw new Error('--broker kafka needs KAFKA_BOOTSTRAP (host:port of a running broker)');
+  const direct = new Kafka({
+    clientId: 'idem-bench-chaos',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = direct.admin();
+  await admin.connect();
+  const total = plan.clients.length * plan.scenarios.length;
+  const cells: (ChaosRow | CellRun)[] = [];
+  const skipped = new Map<ChaosClientName, string>();
+  const runId = Date.now().toString(36);
+  let done = 0;
+  const progress = (scenario: string, client: string) =>
+    options.onProgress?.(`${scenario} × ${client}`, ++done, total);
+  try {
+    for (const scenario of plan.scenarios) {
+      for (const name of plan.clients) {
+        const known = skipped.get(name);
+        const script = scenario.kafka;
+        if (typeof script !== 'function' || known !== undefined) {
+          const row = naRow('kafka', name, scenario.name, known ?? (script as { na: string }).na);
+          cells.push(row);
+          progress(scenario.name, name);
+          continue;
+        }
+        const topic = `chaos-${runId}-${scenario.name}-${name}`;
+        await admin.createTopics({
+          topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+          waitForLeaders: true,
+        });
+        const proxy = await startFaultProxy({ upstream: bootstrap, seed: 1, maxLifetimeMs: 170_000 });
+        let run: CellRun | ChaosRow;
+        try {
+          const client = await createChaosClient(name, {
+            bootstrap: proxy.bootstrap,
+            deliveryTimeoutMs: timeoutsOf(plan, scenario).deliveryTimeoutMs,
+          });
+          if (typeof client === 'string') {
+            skipped.set(name, client);
+            options.onSkip?.(name, client);
+            run = naRow('kafka', name, scenario.name, client);
+          } else {
+            run = await runCell(client, name, scenario, topic, timeoutsOf(plan, scenario), (context) =>
+              script({ ...context, proxy, direct }),
+            );
+            proxy.clearFaults();
+            await Promise.race([client.close().catch(() => undefined), sleep(2_000)]);
+          }
+        } finally {
+          await proxy.close();
+        }
+        cells.push(run);
+        progress(scenario.name, name);
+      }
+    }
+    const runs = cells.filter((c): c is CellRun => !('suite' in c));
+    const logs = await readKafkaLogs(
+      direct,
+      runs.map((r) => r.topic),
+    );
+    const rows = cells.map((c) => ('suite' in c ? c : verdictRow('kafka', c, logs.get(c.topic) ?? [])));
+    await admin.deleteTopics({ topics: runs.map((r) => r.topic) }).catch(() => undefined);
+    rows.forEach((row, i) => {
+      options.onCell?.(row, i + 1, rows.length);
+    });
+    return rows;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function runChaosMatrix(options: ChaosOptions = {}): Promise<ChaosRow[]> {
+  const plan = planOf(options);
+  return (options.broker ?? 'memory') === 'kafka' ? runOnKafka(plan, options) : runOnMemory(plan, options);
 }
 
 export function scenarioDescriptions(): Record<string, string> {

@@ -85,6 +85,7 @@ export function matrixTable(rows: readonly ChaosRow[], scenarios: Record<string,
         .map((c) => {
           const r = rows.find((x) => x.client === c && x.scenario === s);
           if (r === undefined) return '<td class="na">n/a</td>';
+          if (r.na !== undefined) return `<td class="na" title="${esc(r.na)}">n/a</td>`;
           const tip = r.reasons.length > 0 ? r.reasons.join('\n') : 'every record once, in order';
           return `<td class="cell ${cellClass(r)}" title="${esc(tip)}">dup ${r.duplicates} · loss ${r.losses} · reorder ${r.reorders}<br><small>errors ${r.errors} · unsettled ${r.unsettled}</small></td>`;
         })
@@ -124,7 +125,7 @@ export function renderReport(data: ReportData): string {
 body{font:14px system-ui,sans-serif;margin:24px;color:#1b1f24;max-width:1000px}
 h1{font-size:22px}h2{margin-top:32px;border-bottom:1px solid #ddd}
 .matrix{border-collapse:collapse}.matrix th,.matrix td{border:1px solid #ccc;padding:6px 8px;text-align:left}
-.cell.ok{background:#d4f4dd}.cell.bad{background:#f9d0d0}.cell.warn{background:#fbeec1}.cell.err{background:#dde7f7}
+.cell.ok{background:#d4f4dd}.cell.bad{background:#f9d0d0}.cell.warn{background:#fbeec1}.cell.err{background:#dde7f7}.matrix td.na{color:#777;background:#f3f3f3}
 .copies.ok{color:#1a7f37}.copies.bad{color:#c62828}
 svg text{font:12px system-ui,sans-serif}svg .lane,svg .title{font-weight:600}
 .lifeline{stroke:#999;stroke-dasharray:2 3}.message line{stroke:#1b1f24}.lost line{stroke:#c62828}.cross{fill:#c62828;font-weight:700}
@@ -135,8 +136,8 @@ svg text{font:12px system-ui,sans-serif}svg .lane,svg .title{font-weight:600}
 <p>${esc(data.version)} · generated ${esc(data.generatedAt)} · data: <a href="report.json">report.json</a></p>
 <h2>The duplicate fighter</h2>
 ${scenes}
-<h2>Fault matrix (memory broker)</h2>
-<p>Green: every record once, in order. Red: duplicates or losses. Yellow: reorders or unsettled sends. Blue: sends failed but the log is clean. Hover a cell for the reasons.</p>
+<h2>Fault matrix (${data.chaos[0]?.broker === 'kafka' ? 'real broker, through the fault proxy' : 'memory broker'})</h2>
+<p>Green: every record once, in order. Red: duplicates or losses. Yellow: reorders or unsettled sends. Blue: sends failed but the log is clean. Grey n/a: not run here (hover for why). Hover a cell for the reasons.</p>
 ${matrixTable(data.chaos, data.scenarios)}
 <h2>Throughput and latency</h2>
 ${charts.join('\n')}

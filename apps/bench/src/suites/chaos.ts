@@ -1,6 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type ChaosRow, runChaosMatrix, scenarioDescriptions } from '../chaos/matrix.js';
+import {
+  type ChaosBroker,
+  type ChaosClientName,
+  type ChaosRow,
+  runChaosMatrix,
+  scenarioDescriptions,
+} from '../chaos/matrix.js';
 import { runStory } from '../demo/story.js';
 import { renderReport } from '../report/html.js';
 import { runCoreSuite } from './core.js';
@@ -17,19 +23,42 @@ export function progressLine(text: string, done: number, total: number): void {
   } else process.stderr.write(`${done}/${total} ${text}\n`);
 }
 
+const cell = (r: ChaosRow) =>
+  r.na !== undefined
+    ? 'n/a'.padStart(4)
+    : `${String(r.duplicates).padStart(4)}${String(r.losses).padStart(6)}${String(r.reorders).padStart(5)}${String(r.errors).padStart(5)}${String(r.unsettled).padStart(5)}`;
+
 export function printMatrix(rows: readonly ChaosRow[]): void {
-  console.log('\nchaos matrix on the memory broker (duplicates/losses/reorders, errors, unsettled)');
-  console.log(`${'scenario'.padEnd(20)}${'client'.padEnd(20)} dup  loss  reo  err  uns`);
+  const broker = rows[0]?.broker ?? 'memory';
+  console.log(
+    `\nchaos matrix on ${broker === 'kafka' ? 'a real broker (through the fault proxy)' : 'the memory broker'} (duplicates/losses/reorders, errors, unsettled)`,
+  );
+  console.log(`${'scenario'.padEnd(22)}${'client'.padEnd(20)} dup  loss  reo  err  uns`);
+  for (const r of rows) console.log(`${r.scenario.padEnd(22)}${r.client.padEnd(20)}${cell(r)}`);
+  const na = new Map<string, Set<string>>();
   for (const r of rows)
-    console.log(
-      `${r.scenario.padEnd(20)}${r.client.padEnd(20)}${String(r.duplicates).padStart(4)}${String(r.losses).padStart(6)}${String(r.reorders).padStart(5)}${String(r.errors).padStart(5)}${String(r.unsettled).padStart(5)}`,
-    );
+    if (r.na !== undefined) na.set(r.na, (na.get(r.na) ?? new Set()).add(`${r.scenario} × ${r.client}`));
+  for (const [reason, cells] of na)
+    console.log(`n/a (${cells.size} cell${cells.size === 1 ? '' : 's'}, e.g. ${[...cells][0]}): ${reason}`);
 }
 
-export async function runChaosSuite(options: { json: boolean }): Promise<ChaosRow[]> {
+export interface ChaosSuiteOptions {
+  readonly json: boolean;
+  readonly broker?: ChaosBroker;
+  readonly clients?: readonly ChaosClientName[];
+  readonly scenarios?: readonly string[];
+  readonly quick?: boolean;
+}
+
+export async function runChaosSuite(options: ChaosSuiteOptions): Promise<ChaosRow[]> {
   const rows = await runChaosMatrix({
-    onCell: (row, done, total) => {
-      progressLine(`${row.scenario} × ${row.client}`, done, total);
+    ...(options.broker !== undefined ? { broker: options.broker } : {}),
+    ...(options.clients !== undefined ? { clients: options.clients } : {}),
+    ...(options.scenarios !== undefined ? { scenarios: options.scenarios } : {}),
+    quick: options.quick ?? false,
+    onProgress: (text, done, total) => progressLine(text, done, total),
+    onSkip: (client, reason) => process.stderr.write(`chaos: ${client} skipped: ${reason}\n`),
+    onCell: (row) => {
       if (options.json) console.log(JSON.stringify(row));
     },
   });
@@ -45,7 +74,7 @@ export async function runAllSuite(options: { json: boolean; out: string; version
     if (options.json) console.log(JSON.stringify(storyRow(scene)));
     else printScene(scene);
   }
-  const chaos = await runChaosSuite({ json: options.json });
+  const chaos = await runChaosSuite({ json: options.json, quick: true });
   const core = await runCoreSuite({ quick: true, json: options.json });
   const file = path.resolve(options.out);
   const data = {

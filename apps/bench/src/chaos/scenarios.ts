@@ -1,0 +1,237 @@
+// The fault scenarios of the chaos matrix. Each has a script for the memory broker (its fault controls, see
+// packages/memory-broker/src/faults/faults.ts) and, where a real broker can be hurt the same way from outside, one
+// for a real broker behind the fault proxy (tooling/fault-proxy). Scenarios a real broker cannot express carry the
+// reason instead, and their cells are n/a.
+import type { FaultProxy } from '@idem/fault-proxy';
+import type { MemoryCluster } from '@idem/memory-broker';
+import type { Kafka } from 'kafkajs';
+import { REQUEST_TIMEOUT_MS } from './clients.js';
+
+export interface ScenarioContext {
+  readonly topic: string;
+  /** One send call of `values` to partition 0; resolves when all of them settled. */
+  send(values: readonly string[]): Promise<void>;
+  /** From now on sends still pending count as unsettled, whatever they do later. */
+  freeze(): void;
+  /** The clients' delivery timeout in this cell, and how long after it the sends must have settled. */
+  readonly deliveryTimeoutMs: number;
+  readonly graceMs: number;
+}
+
+export interface MemoryContext extends ScenarioContext {
+  readonly cluster: MemoryCluster;
+}
+
+export interface KafkaContext extends ScenarioContext {
+  readonly proxy: FaultProxy;
+  /** A client straight to the broker, not through the proxy (admin changes). */
+  readonly direct: Kafka;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  /** Whether the clients get the short delivery timeout here (SHORT_DELIVERY_TIMEOUT_MS; quick: QUICK_...). */
+  readonly shortDeliveryTimeout?: boolean;
+  /** Runs the workload with the fault armed on the memory broker; returns when every send settled. */
+  memory(context: MemoryContext): Promise<void>;
+  /** The same on a real broker through the fault proxy, or why it cannot be done there. */
+  readonly kafka: ((context: KafkaContext) => Promise<void>) | { readonly na: string };
+}
+
+const PRODUCE = 0;
+/** kafkajs's ConfigResourceTypes.TOPIC (kafkajs is CommonJS: the named export does not survive ESM import). */
+const TOPIC_RESOURCE = 2;
+/** MESSAGE_TOO_LARGE: Kafka checks it before its duplicate check. */
+const MESSAGE_TOO_LARGE = 10;
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
+export const SHORT_DELIVERY_TIMEOUT_MS = 2_500;
+export const QUICK_DELIVERY_TIMEOUT_MS = 1_200;
+/** How long after the delivery timeout the sends must have settled (quick: QUICK_GRACE_MS). */
+export const GRACE_MS = 1_500;
+export const QUICK_GRACE_MS = 800;
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+/** Two concurrent sends of ten records: the stock workload of the one-fault scenarios. */
+const twoSends = (send: ScenarioContext['send']) => Promise.all([send(ids('a', 10)), send(ids('b', 10))]);
+
+async function waitFor(condition: () => boolean, limitMs: number): Promise<boolean> {
+  const until = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() >= until) return false;
+    await sleep(5);
+  }
+  return true;
+}
+
+async function setMaxMessageBytes(kafka: Kafka, topic: string, bytes: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: TOPIC_RESOURCE,
+          name: topic,
+          configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
+        },
+      ],
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'ack-lost',
+    description: 'the broker appends a batch, then the response is lost and the connection reset',
+    async memory({ cluster, topic, send }) {
+      cluster.faults.loseResponse({ api: 'Produce', topic }, { count: 1 });
+      await twoSends(send);
+    },
+    async kafka({ proxy, send }) {
+      proxy.addFault({ kind: 'ackLost', apiKeys: [PRODUCE], count: 1 });
+      await twoSends(send);
+    },
+  },
+  {
+    name: 'request-lost',
+    description: 'a Produce request never reaches the broker; the connection is reset',
+    async memory({ cluster, topic, send }) {
+      cluster.faults.loseRequest({ api: 'Produce', topic }, { count: 1 });
+      await twoSends(send);
+    },
+    async kafka({ proxy, send }) {
+      proxy.addFault({ kind: 'cut', apiKeys: [PRODUCE], count: 1 });
+      await twoSends(send);
+    },
+  },
+  {
+    name: 'reset-in-flight',
+    description: 'the connection is reset while five requests are in flight (appended, answers delayed)',
+    async memory({ cluster, topic, send }) {
+      cluster.faults.delayResponses({ api: 'Produce', topic }, { ms: 200, count: 5 });
+      const all = Promise.all(Array.from({ length: 5 }, (_, i) => send(ids(`r${i}`, 4))));
+      await sleep(60);
+      cluster.faults.resetConnections();
+      await all;
+    },
+    async kafka({ proxy, send }) {
+      proxy.addFault({ kind: 'delay', apiKeys: [PRODUCE], delayMs: 200, count: 5 });
+      const all = Promise.all(Array.from({ length: 5 }, (_, i) => send(ids(`r${i}`, 4))));
+      await sleep(60);
+      proxy.cutConnections();
+      await all;
+    },
+  },
+  {
+    name: 'leader-moved',
+    description:
+      'the partition leader moves to another broker while requests are in flight (producer state moves with it), then an ack is lost',
+    async memory({ cluster, topic, send }) {
+      cluster.faults.delayResponses({ api: 'Produce', topic }, { ms: 50, count: 3 });
+      const first = Promise.all([send(ids('a', 10)), send(ids('b', 10))]);
+      await sleep(20);
+      cluster.faults.moveLeader(topic, 0);
+      cluster.faults.loseResponse({ api: 'Produce', topic }, { count: 1 });
+      await Promise.all([first, send(ids('c', 10))]);
+    },
+    kafka: { na: 'one real broker has no other leader to move to (cluster: packages/kafkajs/test/failover)' },
+  },
+  {
+    name: 'producer-state-lost',
+    description: 'the broker restarts without producer state, then an ack is lost',
+    async memory({ cluster, topic, send }) {
+      cluster.faults.restartBroker(cluster.leaderOf(topic, 0), { producerState: 'lost' });
+      cluster.faults.loseResponse({ api: 'Produce', topic }, { count: 1 });
+      await send(ids('a', 10));
+      await send(ids('b', 10));
+    },
+    kafka: {
+      na: "a real broker cannot be made to forget its producer state from outside (memory broker's restartBroker)",
+    },
+  },
+  {
+    name: 'config-changed-retry',
+    description:
+      'an ack is lost, then the retry is refused with MESSAGE_TOO_LARGE (max.message.bytes lowered during the retry backoff), which Kafka checks before its duplicate check; a batch follows behind',
+    async memory({ cluster, topic, send }) {
+      cluster.faults.refuseRetry({ api: 'Produce', topic }, MESSAGE_TOO_LARGE, { count: 1 });
+      const a = send(ids('A', 10));
+      await sleep(5);
+      await Promise.all([a, send(ids('B', 1))]);
+    },
+    async kafka({ proxy, direct, topic, send }) {
+      // A's response is held past the request timeout (A is in the log), B follows, then max.message.bytes is
+      // lowered below A's batch so A's retry gets MESSAGE_TOO_LARGE (as packages/kafkajs/test/support/chaos).
+      proxy.addFault({ kind: 'delay', apiKeys: [PRODUCE], delayMs: REQUEST_TIMEOUT_MS + 1_000, count: 1 });
+      const a = send(ids('A', 200));
+      await waitFor(() => proxy.count('delay') >= 1, 3_000);
+      const b = send(ids('B', 1));
+      await setMaxMessageBytes(direct, topic, 1_024);
+      await Promise.all([a, b]);
+    },
+  },
+  {
+    name: 'delivery-timeout',
+    description: `every Produce response held past the delivery timeout (${SHORT_DELIVERY_TIMEOUT_MS} ms; quick: ${QUICK_DELIVERY_TIMEOUT_MS} ms): the sends must settle within ${GRACE_MS} ms (quick: ${QUICK_GRACE_MS} ms) after it (failed, possibly persisted), then the responses are released`,
+    shortDeliveryTimeout: true,
+    async memory({ cluster, topic, send, freeze, deliveryTimeoutMs, graceMs }) {
+      const hold = cluster.faults.holdResponses({ api: 'Produce', topic });
+      await Promise.race([twoSends(send), sleep(deliveryTimeoutMs + graceMs)]);
+      freeze();
+      hold.release();
+    },
+    async kafka({ proxy, send, freeze, deliveryTimeoutMs, graceMs }) {
+      // Every connection freezes at its first Produce until the sends must have settled: a client that reconnects
+      // after its request timeout finds the new connection frozen too.
+      const rule = proxy.addFault({
+        kind: 'blackhole',
+        apiKeys: [PRODUCE],
+        durationMs: deliveryTimeoutMs + graceMs + 500,
+        end: 'release',
+        count: Number.POSITIVE_INFINITY,
+      });
+      await Promise.race([twoSends(send), sleep(deliveryTimeoutMs + graceMs)]);
+      freeze();
+      rule.remove();
+    },
+  },
+  {
+    name: 'concurrent-200',
+    description: '200 concurrent single-record sends to one partition, 3 acks lost',
+    async memory({ cluster, topic, send }) {
+      cluster.faults.loseResponse({ api: 'Produce', topic }, { count: 3 });
+      await Promise.all(ids('c', 200).map((id) => send([id])));
+    },
+    async kafka({ proxy, send }) {
+      proxy.addFault({ kind: 'ackLost', apiKeys: [PRODUCE], count: 3 });
+      await Promise.all(ids('c', 200).map((id) => send([id])));
+    },
+  },
+  {
+    name: 'burst-5-in-flight',
+    description:
+      'five requests in flight; the second is lost on the way (the connection reset), the rest answered late',
+    async memory({ cluster, topic, send }) {
+      cluster.faults.delayResponses({ api: 'Produce', topic }, { ms: 30, count: 5 });
+      cluster.faults.loseRequest({ api: 'Produce', topic }, { count: 1 });
+      const first = send(ids('p0', 5));
+      await sleep(2);
+      await Promise.all([first, ...Array.from({ length: 4 }, (_, i) => send(ids(`p${i + 1}`, 5)))]);
+    },
+    async kafka({ proxy, send }) {
+      proxy.addFault({ kind: 'delay', apiKeys: [PRODUCE], delayMs: 30, count: 1 });
+      proxy.addFault({ kind: 'cut', apiKeys: [PRODUCE], count: 1 });
+      const first = send(ids('p0', 5));
+      await sleep(2);
+      await Promise.all([first, ...Array.from({ length: 4 }, (_, i) => send(ids(`p${i + 1}`, 5)))]);
+    },
+  },
+];
+
+export const SCENARIO_NAMES = SCENARIOS.map((s) => s.name);
