@@ -63,17 +63,83 @@ export interface ConfluentProducer extends Producer {
   readonly librdkafkaVersion: string;
 }
 
-interface Pending {
-  readonly record: ProducerRecord;
-  readonly topic: string;
-  readonly partition: number;
-  readonly bytes: number;
-  readonly sentAt: number;
-  readonly timestamp: number;
-  /** Handed to librdkafka (produce() accepted it). */
-  produced: boolean;
+/** A send call's completion, for flush() and close(): a single-record send's own record, or an array send. */
+interface SendOp {
+  readonly promise: Promise<unknown>;
   settled: boolean;
-  readonly settle: (result: RecordMetadata | IdemError) => void;
+}
+
+/** One record from prepare() until its delivery report (or failure); the send's completion for a single record. */
+class Pending implements SendOp {
+  /** Handed to librdkafka (produce() accepted it). */
+  produced = false;
+  settled = false;
+  promise!: Promise<unknown>;
+  resolve!: (metadata: RecordMetadata) => void;
+  reject!: (error: IdemError) => void;
+  /** The unsettled records, in send order (close() fails them). */
+  prev: Pending | null = null;
+  next: Pending | null = null;
+  /** The records waiting their turn to go to librdkafka (connection, queue space). */
+  waitNext: Pending | null = null;
+
+  constructor(
+    readonly record: ProducerRecord,
+    readonly topic: string,
+    readonly partition: number,
+    readonly bytes: number,
+    readonly sentAt: number,
+    readonly timestamp: number,
+    /** The array send this record is part of, null for a single-record send (then this is the send). */
+    readonly batch: BatchSend | null,
+    readonly index: number,
+  ) {}
+
+  complete(result: RecordMetadata | IdemError): void {
+    if (this.batch !== null) {
+      this.batch.complete(this.index, result);
+      return;
+    }
+    if (isIdemError(result)) {
+      this.reject(result);
+      // Handled as before: a failed send nobody awaits is no unhandled rejection.
+      this.promise.catch(noop);
+    } else this.resolve(result);
+  }
+}
+
+/** An array send: one result per record, in input order. */
+class BatchSend implements SendOp {
+  settled = false;
+  errors = 0;
+  remaining: number;
+  promise!: Promise<unknown>;
+  resolve!: (results: RecordMetadata[]) => void;
+  reject!: (error: BatchSendError) => void;
+  readonly results: (RecordMetadata | IdemError)[];
+
+  constructor(size: number) {
+    this.remaining = size;
+    this.results = new Array(size);
+  }
+
+  complete(index: number, result: RecordMetadata | IdemError): void {
+    this.results[index] = result;
+    if (isIdemError(result)) this.errors++;
+    if (--this.remaining > 0) return;
+    this.settled = true;
+    if (this.errors === 0) {
+      this.resolve(this.results as RecordMetadata[]);
+      return;
+    }
+    this.reject(
+      new BatchSendError(
+        this.results,
+        this.results.filter((r): r is IdemError => isIdemError(r)),
+      ),
+    );
+    this.promise.catch(noop);
+  }
 }
 
 interface PartitionTrack {
@@ -100,10 +166,18 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
   readonly librdkafkaVersion: string;
   private readonly client: NativeProducer;
   private readonly listeners: Listeners = {};
-  private readonly pending = new Set<Pending>();
-  /** One promise per unsettled send call, for flush() and close(). */
-  private readonly sends = new Set<Promise<unknown>>();
-  private readonly partitions = new Map<string, PartitionTrack>();
+  /** The unsettled records, in send order: a list through Pending.prev/next. */
+  private pendingHead: Pending | null = null;
+  private pendingTail: Pending | null = null;
+  /** The records waiting for the connection or for queue space, in send order: a list through Pending.waitNext. */
+  private waitHead: Pending | null = null;
+  private waitTail: Pending | null = null;
+  /** Until when the head of the waiting records may wait for queue space (-1: not waiting yet). */
+  private waitDeadline = -1;
+  private draining = false;
+  /** Per topic, per partition; partitionList in the order they were first seen (the state's order). */
+  private readonly partitions = new Map<string, PartitionTrack[]>();
+  private readonly partitionList: PartitionTrack[] = [];
   private status: ProducerStatus = 'uninitialized';
   private connecting: Promise<void> | null = null;
   private connected = false;
@@ -112,7 +186,6 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
   private epochBumps = 0;
   private bufferedBytes = 0;
   private closing: Promise<void> | null = null;
-  private tail: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly module: NativeModule,
@@ -134,7 +207,7 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
     const eos = this.eos;
     const producerId = eos !== null && eos.idempState === 'Assigned' ? eos.producerId : -1n;
     const epoch = eos !== null && eos.idempState === 'Assigned' ? eos.epoch : -1;
-    const known = [...this.partitions.values()].filter((p) => p.partition >= 0);
+    const known = this.partitionList;
     const partitions: PartitionState[] = known.map((p) =>
       Object.freeze({
         topic: p.topic,
@@ -201,121 +274,165 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
   send(record: ProducerRecord): Promise<RecordMetadata>;
   send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]>;
   send(input: ProducerRecord | readonly ProducerRecord[]): Promise<RecordMetadata | RecordMetadata[]> {
-    const many = Array.isArray(input);
-    const records: readonly ProducerRecord[] = many ? input : [input as ProducerRecord];
-    const promise = this.sendAll(records).then((results) => {
-      const errors = results.filter((r): r is IdemError => isIdemError(r));
-      if (!many) {
-        const only = results[0];
-        if (isIdemError(only)) throw only;
-        return only as RecordMetadata;
-      }
-      if (errors.length > 0) throw new BatchSendError(results, errors);
-      return results as RecordMetadata[];
+    if (Array.isArray(input)) return this.sendMany(input as readonly ProducerRecord[]);
+    const record = input as ProducerRecord;
+    if (this.closing !== null) return rejected(new ProducerClosedError());
+    if (this.fatal !== null) return rejected(this.fatal.forSend(false));
+    const p = this.prepare(record, null, 0);
+    if (isIdemError(p)) return rejected(p);
+    const promise = new Promise<RecordMetadata>((resolve, reject) => {
+      p.resolve = resolve;
+      p.reject = reject;
     });
-    const tracked = promise.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.sends.add(tracked);
-    void tracked.then(() => this.sends.delete(tracked));
+    p.promise = promise;
+    this.dispatch(p);
     return promise;
   }
 
-  private async sendAll(records: readonly ProducerRecord[]): Promise<(RecordMetadata | IdemError)[]> {
-    if (this.closing !== null) return records.map(() => new ProducerClosedError());
-    if (this.fatal !== null) return records.map(() => (this.fatal as FatalProducerError).forSend(false));
-    const results: Promise<RecordMetadata | IdemError>[] = [];
-    const prepared: (Pending | IdemError)[] = [];
-    for (const record of records) {
-      let resolveResult!: (r: RecordMetadata | IdemError) => void;
-      results.push(new Promise((resolve) => (resolveResult = resolve)));
-      const entry = this.prepare(record, resolveResult);
-      if (isIdemError(entry)) resolveResult(entry);
-      prepared.push(entry);
+  private sendMany(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+    const closedOrFatal =
+      this.closing !== null
+        ? () => new ProducerClosedError()
+        : this.fatal !== null
+          ? () => (this.fatal as FatalProducerError).forSend(false)
+          : null;
+    const batch = new BatchSend(records.length);
+    batch.promise = new Promise<RecordMetadata[]>((resolve, reject) => {
+      batch.resolve = resolve;
+      batch.reject = reject;
+    });
+    if (records.length === 0) {
+      batch.settled = true;
+      batch.resolve([]);
+      return batch.promise as Promise<RecordMetadata[]>;
+    }
+    const prepared: Pending[] = [];
+    for (let i = 0; i < records.length; i++) {
+      const entry =
+        closedOrFatal !== null ? closedOrFatal() : this.prepare(records[i] as ProducerRecord, batch, i);
+      if (isIdemError(entry)) batch.complete(i, entry);
+      else prepared.push(entry);
     }
     // One send call's records go to librdkafka after the previous call's, even when one waits for queue space.
-    const turn = this.tail.then(async () => {
-      if (!this.connected) {
-        try {
-          await this.connect();
-        } catch (error) {
-          for (const p of prepared) if (!isIdemError(p)) this.finish(p, error as IdemError);
-        }
-      }
-      for (const p of prepared) if (!isIdemError(p) && !p.settled) await this.produceOne(p);
-    });
-    this.tail = turn.catch(() => {});
-    await turn;
-    return Promise.all(results);
+    for (const p of prepared) this.dispatch(p);
+    return batch.promise as Promise<RecordMetadata[]>;
   }
 
-  private prepare(
-    record: ProducerRecord,
-    settle: (r: RecordMetadata | IdemError) => void,
-  ): Pending | IdemError {
+  /** Hands the record to librdkafka now when nothing waits before it, else queues it behind what waits. */
+  private dispatch(p: Pending): void {
+    if (this.waitHead === null && this.connected) {
+      if (this.tryProduce(p)) return;
+      this.waitDeadline = Date.now() + this.config.maxBlockMs;
+    }
+    if (this.waitTail === null) this.waitHead = p;
+    else this.waitTail.waitNext = p;
+    this.waitTail = p;
+    if (!this.draining) void this.drain();
+  }
+
+  /** Hands the waiting records to librdkafka in order, connecting first, waiting up to maxBlockMs for queue space each. */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      for (let p = this.waitHead; p !== null; p = this.waitHead) {
+        if (!this.connected) {
+          try {
+            await this.connect();
+          } catch (error) {
+            // The send call at the head fails; the next one connects again.
+            const op: SendOp = p.batch ?? p;
+            while (this.waitHead !== null && (this.waitHead.batch ?? this.waitHead) === op)
+              this.finish(this.shiftWaiting(), error as IdemError);
+          }
+          continue;
+        }
+        // Settled meanwhile: close() gave up on it.
+        if (p.settled || this.tryProduce(p)) {
+          this.shiftWaiting();
+          continue;
+        }
+        if (this.waitDeadline < 0) this.waitDeadline = Date.now() + this.config.maxBlockMs;
+        if (Date.now() >= this.waitDeadline) {
+          this.shiftWaiting();
+          this.finish(
+            p,
+            new SendTimeoutError('bufferFull', this.config.maxBlockMs, "space in librdkafka's queue"),
+          );
+          continue;
+        }
+        await new Promise((resolve) => setTimeout(resolve, QUEUE_FULL_WAIT_MS));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private shiftWaiting(): Pending {
+    const p = this.waitHead as Pending;
+    this.waitHead = p.waitNext;
+    if (this.waitHead === null) this.waitTail = null;
+    p.waitNext = null;
+    this.waitDeadline = -1;
+    return p;
+  }
+
+  private prepare(record: ProducerRecord, batch: BatchSend | null, index: number): Pending | IdemError {
     if (record === null || typeof record !== 'object') return new InvalidRecordError('record', 'an object');
     if (typeof record.topic !== 'string' || record.topic.length === 0)
       return new InvalidRecordError('topic', 'a non-empty string');
     const partition = record.partition ?? -1;
     if (record.partition !== undefined && (!Number.isInteger(partition) || partition < 0))
       return new InvalidRecordError('partition', `${String(record.partition)}: a non-negative integer`);
-    const timestamp = record.timestamp === undefined ? Date.now() : Number(record.timestamp);
+    const now = Date.now();
+    const timestamp = record.timestamp === undefined ? now : Number(record.timestamp);
     if (!Number.isSafeInteger(timestamp) || timestamp < 0)
       return new InvalidRecordError('timestamp', `${String(record.timestamp)}: ms since the epoch`);
     const bytes = size(record.key) + size(record.value);
-    const entry: Pending = {
-      record,
-      topic: record.topic,
-      partition,
-      bytes,
-      sentAt: Date.now(),
-      timestamp,
-      produced: false,
-      settled: false,
-      settle,
-    };
-    this.pending.add(entry);
+    const entry = new Pending(record, record.topic, partition, bytes, now, timestamp, batch, index);
+    // Appended to the unsettled records.
+    const last = this.pendingTail;
+    if (last === null) this.pendingHead = entry;
+    else {
+      last.next = entry;
+      entry.prev = last;
+    }
+    this.pendingTail = entry;
     this.bufferedBytes += bytes;
     return entry;
   }
 
-  /** Hands one record to librdkafka, waiting up to maxBlockMs while its queue is full. */
-  private async produceOne(p: Pending): Promise<void> {
+  /** Hands one record to librdkafka: false when its queue is full (the record waits), true otherwise. */
+  private tryProduce(p: Pending): boolean {
     const { record } = p;
-    const value = toBuffer(record.value);
-    const key = toBuffer(record.key ?? null);
-    const headers = toHeaders(record.headers);
-    const deadline = Date.now() + this.config.maxBlockMs;
-    for (;;) {
-      // Settled meanwhile: close() gave up on it.
-      if (p.settled) return;
-      try {
-        this.client.produce(p.topic, p.partition, value, key, p.timestamp, p, headers);
-        p.produced = true;
-        if (p.partition >= 0) this.track(p.topic, p.partition).queued++;
-        return;
-      } catch (error) {
-        const err = error as NativeError;
-        if (err.code === RD.QUEUE_FULL && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, QUEUE_FULL_WAIT_MS));
-          continue;
-        }
-        const mapped =
-          err.code === RD.QUEUE_FULL
-            ? new SendTimeoutError('bufferFull', this.config.maxBlockMs, "space in librdkafka's queue")
-            : typeof err.code === 'number'
-              ? mapError(err, this.context(p, false))
-              : new InvalidRecordError('record', String(err.message));
-        this.finish(p, mapped);
-        return;
-      }
+    try {
+      this.client.produce(
+        p.topic,
+        p.partition,
+        toBuffer(record.value),
+        toBuffer(record.key ?? null),
+        p.timestamp,
+        p,
+        record.headers === undefined ? undefined : toHeaders(record.headers),
+      );
+    } catch (error) {
+      const err = error as NativeError;
+      if (err.code === RD.QUEUE_FULL) return false;
+      this.finish(
+        p,
+        typeof err.code === 'number'
+          ? mapError(err, this.context(p, false))
+          : new InvalidRecordError('record', String(err.message)),
+      );
+      return true;
     }
+    p.produced = true;
+    if (p.partition >= 0) this.track(p.topic, p.partition).queued++;
+    return true;
   }
 
   private onDeliveryReport(err: NativeError | null, report: DeliveryReport): void {
-    const p = report.opaque as Pending | undefined;
-    if (p === undefined || typeof p !== 'object' || !this.pending.has(p)) return;
+    const p = report.opaque;
+    if (!(p instanceof Pending) || p.settled) return;
     const track = this.track(report.topic ?? p.topic, report.partition);
     if (p.partition >= 0) track.queued = Math.max(0, track.queued - 1);
     if (err) {
@@ -402,16 +519,16 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
   }
 
   async flush(options: FlushOptions = {}): Promise<void> {
-    const snapshot = [...this.sends];
+    const snapshot = this.unsettledSends();
     if (this.connected) this.client.flush(options.timeoutMs ?? this.config.deliveryTimeoutMs, () => {});
     if (snapshot.length === 0) return;
-    const all = Promise.all(snapshot).then(() => undefined);
+    const all = Promise.all(snapshot.map(settledOf)).then(() => undefined);
     if (options.timeoutMs === undefined) return all;
     const timeoutMs = options.timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const still = snapshot.filter((s) => this.sends.has(s)).length;
+        const still = snapshot.filter((s) => !s.settled).length;
         reject(new FlushTimeoutError(timeoutMs, still));
       }, timeoutMs);
     });
@@ -431,7 +548,7 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
     const previous = this.status;
     if (previous !== 'closed') this.setStatus('closing');
     const waitMs = timeoutMs ?? this.config.deliveryTimeoutMs + 5_000;
-    const snapshot = [...this.sends];
+    const snapshot = this.unsettledSends().map(settledOf);
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, waitMs);
@@ -443,7 +560,9 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
     }
     clearTimeout(timer);
     // What is still pending now failed by close: sent ones may be in the log.
-    for (const p of [...this.pending])
+    const unsettled: Pending[] = [];
+    for (let p = this.pendingHead; p !== null; p = p.next) unsettled.push(p);
+    for (const p of unsettled)
       this.finish(
         p,
         new ProducerClosedError(
@@ -503,16 +622,48 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
   private finish(p: Pending, result: RecordMetadata | IdemError): void {
     if (p.settled) return;
     p.settled = true;
-    if (this.pending.delete(p)) this.bufferedBytes -= p.bytes;
-    p.settle(result);
+    // Unlinked from the unsettled records.
+    const { prev, next } = p;
+    if (prev === null) this.pendingHead = next;
+    else prev.next = next;
+    if (next === null) this.pendingTail = prev;
+    else next.prev = prev;
+    p.prev = null;
+    p.next = null;
+    this.bufferedBytes -= p.bytes;
+    p.complete(result);
+  }
+
+  /** The send calls not settled yet, in send order. */
+  private unsettledSends(): SendOp[] {
+    const ops: SendOp[] = [];
+    let batches: Set<BatchSend> | null = null;
+    for (let p = this.pendingHead; p !== null; p = p.next) {
+      if (p.batch === null) ops.push(p);
+      else {
+        batches ??= new Set();
+        if (!batches.has(p.batch)) {
+          batches.add(p.batch);
+          ops.push(p.batch);
+        }
+      }
+    }
+    return ops;
   }
 
   private track(topic: string, partition: number): PartitionTrack {
-    const id = `${topic}\0${partition}`;
-    let t = this.partitions.get(id);
+    // A partition librdkafka did not assign (an error report's -1) is not in the state.
+    if (partition < 0) return { topic, partition, lastAckedOffset: -1n, queued: 0 };
+    let byPartition = this.partitions.get(topic);
+    if (byPartition === undefined) {
+      byPartition = [];
+      this.partitions.set(topic, byPartition);
+    }
+    let t = byPartition[partition];
     if (t === undefined) {
       t = { topic, partition, lastAckedOffset: -1n, queued: 0 };
-      this.partitions.set(id, t);
+      byPartition[partition] = t;
+      this.partitionList.push(t);
     }
     return t;
   }
@@ -550,4 +701,17 @@ function toHeaders(headers: ProducerRecord['headers']): Record<string, Buffer>[]
   return Object.entries(headers as Readonly<Record<string, RecordData>>).map(([k, v]) => ({
     [k]: toBuffer(v) ?? Buffer.alloc(0),
   }));
+}
+
+function noop(): void {}
+
+function settledOf(op: SendOp): Promise<unknown> {
+  return op.promise.then(noop, noop);
+}
+
+/** A send failed before it started; handled as before: nobody awaiting it is no unhandled rejection. */
+function rejected(error: IdemError): Promise<never> {
+  const promise = Promise.reject(error);
+  promise.catch(noop);
+  return promise;
 }
