@@ -35,6 +35,8 @@ export class Broker {
   staleImage: StaleMetadataImage | null = null;
   /** Which client opened each live connection (for faults that match on the client). */
   readonly clientOf = new Map<string, string>();
+  /** Broker configs set on this broker at run time (IncrementalAlterConfigs on BROKER '<id>'). */
+  readonly dynamicConfigs = new Map<string, string>();
 
   constructor(
     readonly nodeId: number,

@@ -35,6 +35,7 @@ import { serveFrame } from '../wire/frames.js';
 import { moveLeader, resetConnections, restartBroker } from './admin.js';
 import type { Broker } from './broker.js';
 import { type StopBrokerOptions, stopBroker } from './broker-outage.js';
+import { overridesOf } from './configs.js';
 import type { AppendedBatch, ClusterEvent } from './events.js';
 import { ClusterModel } from './model.js';
 
@@ -195,6 +196,7 @@ export class MemoryCluster implements ConnectionHost {
     const t = this.model.topic(topic);
     if (t === undefined) throw new RangeError(`no topic '${topic}'`);
     t.config = { ...t.config, ...patch };
+    for (const [name, value] of overridesOf(patch)) t.overrides.set(name, value);
     this.model.events.record({ kind: 'topic-config-changed', topic, detail: JSON.stringify(patch) });
   }
 

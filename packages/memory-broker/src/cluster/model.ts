@@ -12,6 +12,13 @@ import {
 import type { Partition } from '../partition/partition.js';
 import { type BrokerProfile, DEFAULT_PROFILE } from '../partition/profile.js';
 import { Broker } from './broker.js';
+import {
+  BROKER_NAMES_OF_TOPIC_DEFAULTS,
+  type BrokerConfigLayers,
+  configString,
+  effectiveTopicConfig,
+  overridesOf,
+} from './configs.js';
 import { EventLog } from './events.js';
 import { ProducerIdController } from './pid-allocator.js';
 import { randomUuid, Topic } from './topic.js';
@@ -35,6 +42,13 @@ export class ClusterModel {
   readonly producerIdExpirationMs: number;
   readonly expirationCheckIntervalMs: number;
   readonly storeRecords: boolean;
+  /**
+   * Broker configs set cluster-wide at run time (IncrementalAlterConfigs on BROKER ''). A Kafka 4.3 cluster
+   * starts with min.insync.replicas written there by its controller (ELR's safety record).
+   */
+  readonly clusterConfigs = new Map<string, string>([['min.insync.replicas', '1']]);
+  /** What the cluster's options set, as the broker configs a server.properties would hold. */
+  private readonly staticConfigs = new Map<string, string>();
   /** Clock time of the next scheduled producer-expiry check (Kafka runs it on a fixed interval). */
   private nextExpiryCheck: number;
   private nextLeader = 0;
@@ -53,6 +67,16 @@ export class ClusterModel {
     this.expirationCheckIntervalMs = options.producerIdExpirationCheckIntervalMs ?? 600_000;
     this.storeRecords = options.storeRecords ?? true;
     this.clusterId = options.clusterId ?? 'idem-memory-cluster';
+    for (const [key, value] of Object.entries(options.topicDefaults ?? {}) as [keyof TopicConfig, never][]) {
+      if (value !== undefined)
+        this.staticConfigs.set(BROKER_NAMES_OF_TOPIC_DEFAULTS[key], configString(value));
+    }
+    if (options.defaultPartitions !== undefined)
+      this.staticConfigs.set('num.partitions', String(this.defaultPartitions));
+    if (options.autoCreateTopics !== undefined)
+      this.staticConfigs.set('auto.create.topics.enable', String(this.autoCreateTopics));
+    if (options.producerIdExpirationMs !== undefined)
+      this.staticConfigs.set('producer.id.expiration.ms', String(this.producerIdExpirationMs));
     const count = positiveInt(options.brokers ?? 1, 'brokers');
     const host = options.host ?? '127.0.0.1';
     const basePort = options.basePort ?? 9092;
@@ -78,7 +102,38 @@ export class ClusterModel {
     return this.topics.get(topic)?.partitions[index];
   }
 
-  createTopic(name: string, options: CreateTopicOptions = {}): Topic {
+  /** Where broker configs come from, as broker `nodeId` sees them (node.id and broker.id are always set). */
+  configLayers(nodeId: number): BrokerConfigLayers {
+    const staticConfig = new Map(this.staticConfigs);
+    staticConfig.set('node.id', String(nodeId));
+    staticConfig.set('broker.id', String(nodeId));
+    return {
+      perBroker: this.broker(nodeId)?.dynamicConfigs ?? new Map(),
+      clusterDefault: this.clusterConfigs,
+      staticConfig,
+    };
+  }
+
+  /** Sets a topic's overrides and the config its next append follows. */
+  setTopicOverrides(topic: Topic, overrides: ReadonlyMap<string, string>): void {
+    topic.overrides = new Map(overrides);
+    this.refreshTopicConfig(topic);
+  }
+
+  /** Recomputes what a topic runs with from its overrides and the broker configs (after either changed). */
+  refreshTopicConfig(topic: Topic): void {
+    topic.config = effectiveTopicConfig(
+      this.topicDefaults,
+      topic.overrides,
+      this.configLayers(topic.partitions[0]?.leaderId ?? 1),
+    );
+  }
+
+  createTopic(
+    name: string,
+    options: CreateTopicOptions = {},
+    overrides: ReadonlyMap<string, string> = new Map(),
+  ): Topic {
     const nameError = validateTopicName(name);
     if (nameError !== null) throw new Error(nameError);
     if (this.topics.has(name)) throw new Error(`topic '${name}' already exists`);
@@ -91,6 +146,8 @@ export class ClusterModel {
     }
     const config = { ...this.topicDefaults, ...options.config };
     const topic = new Topic(name, randomUuid(this.random), config, leaders, this.storeRecords);
+    topic.overrides = new Map([...overridesOf(options.config ?? {}), ...overrides]);
+    if (overrides.size > 0) this.refreshTopicConfig(topic);
     this.topics.set(name, topic);
     this.topicsById.set(topic.topicId, topic);
     // Only a re-creation is news for a test; first creations are set-up.

@@ -9,6 +9,8 @@ export class Topic {
   readonly partitions: Partition[];
   /** Clock time it was deleted; -1 while it exists. */
   deletedAt = -1;
+  /** The topic-level configs set on it (CreateTopics configs, AlterConfigs), by Kafka config name. */
+  overrides = new Map<string, string>();
 
   constructor(
     readonly name: string,

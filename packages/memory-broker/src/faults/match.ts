@@ -20,7 +20,10 @@ export type ConsumerAdminApi =
   | 'DescribeGroups'
   | 'ListGroups'
   | 'CreateTopics'
-  | 'DeleteTopics';
+  | 'DeleteTopics'
+  | 'DescribeConfigs'
+  | 'AlterConfigs'
+  | 'IncrementalAlterConfigs';
 
 export interface RequestMatch {
   readonly api?: ServedApi | readonly ServedApi[];

@@ -1,11 +1,15 @@
 /** Routes a decoded request to its handler. */
 import type {
+  AlterConfigsRequest,
+  AlterConfigsResponse,
   ApiVersionsRequest,
   ApiVersionsResponse,
   CreateTopicsRequest,
   CreateTopicsResponse,
   DeleteTopicsRequest,
   DeleteTopicsResponse,
+  DescribeConfigsRequest,
+  DescribeConfigsResponse,
   DescribeGroupsRequest,
   DescribeGroupsResponse,
   DescribeProducersRequest,
@@ -16,6 +20,8 @@ import type {
   FindCoordinatorResponse,
   HeartbeatRequest,
   HeartbeatResponse,
+  IncrementalAlterConfigsRequest,
+  IncrementalAlterConfigsResponse,
   InitProducerIdRequest,
   InitProducerIdResponse,
   JoinGroupRequest,
@@ -39,6 +45,7 @@ import type {
 } from '@idem/codec';
 import type { ServedApi } from '../faults/match.js';
 import { handleApiVersions } from './api-versions.js';
+import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './configs.js';
 import { consumerStateOf } from './consumer-state.js';
 import type { HandlerContext } from './context.js';
 import { handleDescribeProducers } from './describe-producers.js';
@@ -73,6 +80,12 @@ export interface ApiTypes {
   ListGroups: { request: ListGroupsRequest; response: ListGroupsResponse };
   CreateTopics: { request: CreateTopicsRequest; response: CreateTopicsResponse };
   DeleteTopics: { request: DeleteTopicsRequest; response: DeleteTopicsResponse };
+  DescribeConfigs: { request: DescribeConfigsRequest; response: DescribeConfigsResponse };
+  AlterConfigs: { request: AlterConfigsRequest; response: AlterConfigsResponse };
+  IncrementalAlterConfigs: {
+    request: IncrementalAlterConfigsRequest;
+    response: IncrementalAlterConfigsResponse;
+  };
 }
 
 export type RequestOf<A extends ServedApi> = ApiTypes[A]['request'];
@@ -151,6 +164,12 @@ function dispatchConsumerAdmin(
       return now(handleCreateTopics(ctx, request as CreateTopicsRequest));
     case 'DeleteTopics':
       return now(handleDeleteTopics(ctx, request as DeleteTopicsRequest, version));
+    case 'DescribeConfigs':
+      return now(handleDescribeConfigs(ctx, request as DescribeConfigsRequest));
+    case 'AlterConfigs':
+      return now(handleAlterConfigs(ctx, request as AlterConfigsRequest));
+    case 'IncrementalAlterConfigs':
+      return now(handleIncrementalAlterConfigs(ctx, request as IncrementalAlterConfigsRequest));
     default:
       throw new Error(`no handler for ${api}`);
   }

@@ -1,9 +1,9 @@
 /**
  * CreateTopics and DeleteTopics, enough for admin clients and test setups. Partition count and
  * manual assignments are honoured (the first broker of an assignment leads the partition); the
- * replication factor is only checked, since every broker holds every partition here. Of the topic
- * configs, the ones this broker models are applied (message.timestamp.type, max.message.bytes and
- * the two timestamp bounds); any other config is accepted and ignored.
+ * replication factor is only checked, since every broker holds every partition here. Every topic config
+ * Kafka knows (cluster/configs.ts) is validated and stored, and the ones this broker honours
+ * (max.message.bytes, segment.bytes, message.timestamp.*) are applied; unknown names are ignored.
  */
 import type {
   CreateTopicsRequest,
@@ -14,16 +14,15 @@ import type {
   DeleteTopicsResponse,
 } from '@idem/codec';
 import { KafkaErrorCode } from '@idem/codec';
-import type { TopicConfig } from '../config.js';
+import {
+  describeTopicConfig,
+  invalidValue,
+  TOPIC_CONFIG_BY_NAME,
+  TOPIC_CONFIGS,
+} from '../cluster/configs.js';
 import { validateTopicName } from '../cluster/topic-name.js';
 import type { HandlerContext } from './context.js';
 import { ZERO_UUID } from './metadata.js';
-
-/** Kafka's ConfigSource DYNAMIC_TOPIC_CONFIG and DEFAULT_CONFIG. */
-const SOURCE_TOPIC = 1;
-const SOURCE_DEFAULT = 5;
-
-type TopicConfigPatch = { -readonly [K in keyof TopicConfig]?: TopicConfig[K] };
 
 export function handleCreateTopics(ctx: HandlerContext, request: CreateTopicsRequest): CreateTopicsResponse {
   const injected = ctx.plan.topLevelError?.errorCode;
@@ -82,10 +81,19 @@ function createTopic(
       return failure(t.name, KafkaErrorCode.INVALID_REPLICA_ASSIGNMENT, 'Invalid replica assignment.');
     leaders = ordered.map((a) => a.brokerIds[0]!);
   }
-  const config: TopicConfigPatch = {};
+  const overrides = new Map<string, string>();
   for (const { name, value } of t.configs) {
-    const error = applyConfig(config, name, value);
+    const def = TOPIC_CONFIG_BY_NAME.get(name);
+    if (def === undefined) continue; // not a config this broker knows: accepted and ignored
+    if (value === null)
+      return failure(
+        t.name,
+        KafkaErrorCode.INVALID_CONFIG,
+        `Null value not supported for topic configs: ${name}`,
+      );
+    const error = invalidValue(def, value);
     if (error !== null) return failure(t.name, KafkaErrorCode.INVALID_CONFIG, error);
+    overrides.set(name, value);
   }
   const partitions =
     leaders?.length ?? (t.numPartitions === -1 ? cluster.defaultPartitions : t.numPartitions);
@@ -96,11 +104,9 @@ function createTopic(
       : t.replicationFactor;
   const topicId = validateOnly
     ? ZERO_UUID
-    : cluster.createTopic(
-        t.name,
-        leaders === undefined ? { partitions, config } : { partitions, config, leaders },
-      ).topicId;
-  const effective = { ...cluster.topicDefaults, ...config };
+    : cluster.createTopic(t.name, leaders === undefined ? { partitions } : { partitions, leaders }, overrides)
+        .topicId;
+  const layers = cluster.configLayers(ctx.broker.nodeId);
   return {
     name: t.name,
     topicId,
@@ -109,58 +115,19 @@ function createTopic(
     topicConfigErrorCode: KafkaErrorCode.NONE,
     numPartitions: partitions,
     replicationFactor,
-    configs: configEntries(effective, config),
+    configs: [...TOPIC_CONFIGS]
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((def) => {
+        const d = describeTopicConfig(def, overrides, layers);
+        return {
+          name: d.name,
+          value: d.value,
+          readOnly: d.readOnly,
+          configSource: d.configSource,
+          isSensitive: d.isSensitive,
+        };
+      }),
   };
-}
-
-/** Applies one topic config this broker models; null when accepted, else why not. */
-function applyConfig(config: TopicConfigPatch, name: string, value: string | null): string | null {
-  const number = () => (value !== null && /^\d+$/.test(value) ? Number(value) : Number.NaN);
-  switch (name) {
-    case 'message.timestamp.type':
-      if (value !== 'CreateTime' && value !== 'LogAppendTime') return `Invalid value ${value} for ${name}`;
-      config.messageTimestampType = value;
-      return null;
-    case 'max.message.bytes':
-      config.maxMessageBytes = number();
-      return Number.isNaN(config.maxMessageBytes) ? `Invalid value ${value} for ${name}` : null;
-    case 'segment.bytes':
-      config.segmentBytes = number();
-      return Number.isNaN(config.segmentBytes) ? `Invalid value ${value} for ${name}` : null;
-    case 'message.timestamp.before.max.ms':
-      config.messageTimestampBeforeMaxMs = number();
-      return Number.isNaN(config.messageTimestampBeforeMaxMs) ? `Invalid value ${value} for ${name}` : null;
-    case 'message.timestamp.after.max.ms':
-      config.messageTimestampAfterMaxMs = number();
-      return Number.isNaN(config.messageTimestampAfterMaxMs) ? `Invalid value ${value} for ${name}` : null;
-    default:
-      return null;
-  }
-}
-
-function configEntries(effective: TopicConfig, set: TopicConfigPatch) {
-  const entry = (name: string, value: string, key: keyof TopicConfig) => ({
-    name,
-    value,
-    readOnly: false,
-    configSource: set[key] === undefined ? SOURCE_DEFAULT : SOURCE_TOPIC,
-    isSensitive: false,
-  });
-  const ms = (v: number) => (Number.isFinite(v) ? String(v) : '9223372036854775807');
-  return [
-    entry('max.message.bytes', String(effective.maxMessageBytes), 'maxMessageBytes'),
-    entry('message.timestamp.type', effective.messageTimestampType, 'messageTimestampType'),
-    entry(
-      'message.timestamp.before.max.ms',
-      ms(effective.messageTimestampBeforeMaxMs),
-      'messageTimestampBeforeMaxMs',
-    ),
-    entry(
-      'message.timestamp.after.max.ms',
-      ms(effective.messageTimestampAfterMaxMs),
-      'messageTimestampAfterMaxMs',
-    ),
-  ];
 }
 
 function failure(

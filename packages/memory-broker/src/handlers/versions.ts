@@ -31,6 +31,9 @@ export const SERVED_VERSIONS: Readonly<Record<ServedApi, ServedRange>> = {
   ListGroups: { apiKey: 16, min: 0, max: 5, advertisedMin: 0 },
   CreateTopics: { apiKey: 19, min: 2, max: 7, advertisedMin: 2 },
   DeleteTopics: { apiKey: 20, min: 1, max: 6, advertisedMin: 1 },
+  DescribeConfigs: { apiKey: 32, min: 1, max: 4, advertisedMin: 1 },
+  AlterConfigs: { apiKey: 33, min: 0, max: 2, advertisedMin: 0 },
+  IncrementalAlterConfigs: { apiKey: 44, min: 0, max: 1, advertisedMin: 0 },
 };
 
 const BY_KEY = new Map<number, ServedApi>(

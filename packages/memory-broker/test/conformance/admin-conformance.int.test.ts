@@ -1,0 +1,260 @@
+/**
+ * Admin conformance: the same DescribeConfigs / IncrementalAlterConfigs / AlterConfigs traffic against the
+ * memory broker and the real Apache Kafka 4.3.0 broker of tooling/kafka, compared answer for answer.
+ * tooling/kafka's server.properties sets a few broker configs (min.insync.replicas=1 among the topic
+ * synonyms); those STATIC_BROKER_CONFIG synonyms are left out of the comparison, since the memory broker's
+ * static configs are its cluster options. Broker configs are only read here: the Kafka broker is shared.
+ */
+import { type DescribeConfigsResponseDescribeConfigsResourceResult, KafkaErrorCode } from '@idem/codec';
+import { kafkaTarget, uniqueTopic } from '@idem/kafka-tooling';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batch, freshProducerId, send } from './produce.js';
+import { kafkaBrokerTarget, memoryBrokerTarget, type Target } from './targets.js';
+
+const TOPIC = 2;
+const BROKER = 4;
+const STATIC_BROKER_CONFIG = 4;
+
+const kafka = kafkaTarget();
+const skip = kafka.bootstrap === null ? (kafka.reason ?? 'no Kafka broker') : null;
+
+interface Both {
+  memory: Target;
+  kafka: Target;
+}
+
+/** Sorted by name (Kafka lists in hash order), static synonyms dropped. */
+function normalise(result: { configs: DescribeConfigsResponseDescribeConfigsResourceResult[] }) {
+  return [...result.configs]
+    .map((c) => ({ ...c, synonyms: c.synonyms.filter((s) => s.source !== STATIC_BROKER_CONFIG) }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+describe.skipIf(skip !== null)(
+  `admin APIs: memory broker vs kafka 4.3.0${skip ? ` [skipped: ${skip}]` : ''}`,
+  () => {
+    const both = {} as Both;
+    beforeAll(async () => {
+      both.memory = memoryBrokerTarget();
+      both.kafka = await kafkaBrokerTarget(kafka.bootstrap ?? '');
+    });
+    afterAll(() => {
+      both.memory?.close();
+      both.kafka?.close();
+    });
+
+    /** Runs `scenario` on both brokers with the same fresh topic name; returns [memory, kafka]. */
+    async function onBoth<T>(
+      name: string,
+      scenario: (t: Target, topic: string) => Promise<T>,
+    ): Promise<[T, T]> {
+      const topic = uniqueTopic(`admin-${name}`);
+      await both.memory.createTopic(topic, { partitions: 1 });
+      await both.kafka.createTopic(topic, { partitions: 1 });
+      return [await scenario(both.memory, topic), await scenario(both.kafka, topic)];
+    }
+
+    const describeTopic = (t: Target, topic: string, version = 4, includeSynonyms = true) =>
+      t.request('DescribeConfigs', version, {
+        resources: [{ resourceType: TOPIC, resourceName: topic, configurationKeys: null }],
+        includeSynonyms,
+      });
+
+    it.each([1, 2, 3, 4])(
+      'DescribeConfigs v%i of a fresh topic: every config, value, source and synonym',
+      async (v) => {
+        const [memory, real] = await onBoth(`describe-v${v}`, (t, topic) => describeTopic(t, topic, v));
+        expect(memory.results[0]!.errorCode).toBe(KafkaErrorCode.NONE);
+        expect(normalise(memory.results[0]!)).toEqual(normalise(real.results[0]!));
+      },
+    );
+
+    it('DescribeConfigs of an unknown and an invalid topic', async () => {
+      const missing = uniqueTopic('admin-missing');
+      const ask = (t: Target) =>
+        t.request('DescribeConfigs', 4, {
+          resources: [
+            { resourceType: TOPIC, resourceName: missing, configurationKeys: null },
+            { resourceType: TOPIC, resourceName: 'bad name!', configurationKeys: null },
+          ],
+        });
+      const [memory, real] = [await ask(both.memory), await ask(both.kafka)];
+      expect(memory.results.map((r) => [r.errorCode, r.configs])).toEqual(
+        real.results.map((r) => [r.errorCode, r.configs]),
+      );
+    });
+
+    it('DescribeConfigs of the broker: the configs the memory broker knows, as Kafka describes them', async () => {
+      const keys = [
+        'message.max.bytes',
+        'log.segment.bytes',
+        'log.message.timestamp.type',
+        'log.message.timestamp.after.max.ms',
+        'log.cleanup.policy',
+        'log.retention.bytes',
+        'log.retention.ms',
+        'log.retention.hours',
+        'producer.id.expiration.ms',
+        'compression.type',
+        'delete.topic.enable',
+      ];
+      const ask = (t: Target) =>
+        t.request('DescribeConfigs', 4, {
+          resources: [{ resourceType: BROKER, resourceName: '1', configurationKeys: keys }],
+          includeSynonyms: true,
+        });
+      const [memory, real] = [await ask(both.memory), await ask(both.kafka)];
+      const pick = (r: typeof memory) =>
+        normalise(r.results[0]!).filter(
+          (c) => c.synonyms.length > 0 || c.configSource !== STATIC_BROKER_CONFIG,
+        );
+      expect(memory.results[0]!.configs).toHaveLength(keys.length);
+      // delete.topic.enable is set in tooling/kafka's server.properties; compare it without its source.
+      const strip = (cs: ReturnType<typeof pick>) =>
+        cs.map((c) => (c.name === 'delete.topic.enable' ? { ...c, configSource: 0 } : c));
+      expect(strip(pick(memory))).toEqual(strip(pick(real)));
+    });
+
+    it('IncrementalAlterConfigs SET max.message.bytes: both refuse a larger batch, describe the override, DELETE restores', async () => {
+      const [memory, real] = await onBoth('incremental', async (t, topic) => {
+        const pid = await freshProducerId(t);
+        const b = batch(pid, 0, 0, 10);
+        const alter = (configs: unknown[]) =>
+          t.request('IncrementalAlterConfigs', 1, {
+            resources: [{ resourceType: TOPIC, resourceName: topic, configs: configs as never }],
+            validateOnly: false,
+          });
+        const set = await alter([
+          { name: 'max.message.bytes', configOperation: 0, value: String(b.bytes.length - 1) },
+          { name: 'retention.ms', configOperation: 0, value: '123456' },
+        ]);
+        const tooLarge = await waitFor(
+          async () => (await send(t, 9, topic, b)).errorCode,
+          KafkaErrorCode.MESSAGE_TOO_LARGE,
+        );
+        const described = normalise((await describeTopic(t, topic)).results[0]!);
+        const deleted = await alter([{ name: 'max.message.bytes', configOperation: 1, value: null }]);
+        const accepted = await waitFor(
+          async () => (await send(t, 9, topic, b)).errorCode,
+          KafkaErrorCode.NONE,
+        );
+        return { set: set.responses, tooLarge, described, deleted: deleted.responses, accepted };
+      });
+      expect(memory.tooLarge).toBe(KafkaErrorCode.MESSAGE_TOO_LARGE);
+      expect(memory.accepted).toBe(KafkaErrorCode.NONE);
+      expect(memory).toEqual(real);
+    });
+
+    it('IncrementalAlterConfigs and AlterConfigs refuse what Kafka refuses', async () => {
+      const [memory, real] = await onBoth('refusals', async (t, topic) => {
+        const incremental = await t.request('IncrementalAlterConfigs', 1, {
+          resources: [
+            { resourceType: TOPIC, resourceName: uniqueTopic('admin-none'), configs: [] },
+            {
+              resourceType: TOPIC,
+              resourceName: topic,
+              configs: [{ name: 'retention.ms', configOperation: 0, value: 'soon' }],
+            },
+          ],
+          validateOnly: false,
+        });
+        const unknownName = await t.request('IncrementalAlterConfigs', 1, {
+          resources: [
+            {
+              resourceType: TOPIC,
+              resourceName: topic,
+              configs: [{ name: 'no.such.config', configOperation: 0, value: '1' }],
+            },
+          ],
+          validateOnly: false,
+        });
+        const appendToInt = await t.request('IncrementalAlterConfigs', 1, {
+          resources: [
+            {
+              resourceType: TOPIC,
+              resourceName: topic,
+              configs: [{ name: 'retention.ms', configOperation: 2, value: '1' }],
+            },
+          ],
+          validateOnly: false,
+        });
+        const duplicate = await t.request('IncrementalAlterConfigs', 1, {
+          resources: [
+            { resourceType: TOPIC, resourceName: topic, configs: [] },
+            { resourceType: TOPIC, resourceName: topic, configs: [] },
+          ],
+          validateOnly: false,
+        });
+        const legacy = await t.request('AlterConfigs', 2, {
+          resources: [
+            {
+              resourceType: TOPIC,
+              resourceName: topic,
+              configs: [{ name: 'message.timestamp.type', value: 'Sometimes' }],
+            },
+          ],
+          validateOnly: false,
+        });
+        const codes = (r: { responses: { errorCode: number }[] }) => r.responses.map((x) => x.errorCode);
+        return {
+          incremental: codes(incremental),
+          unknownName: codes(unknownName),
+          appendToInt: codes(appendToInt),
+          duplicate: codes(duplicate),
+          legacy: codes(legacy),
+        };
+      });
+      expect(memory).toEqual(real);
+    });
+
+    it('AlterConfigs replaces the overrides; APPEND to list configs', async () => {
+      const [memory, real] = await onBoth('legacy', async (t, topic) => {
+        const alter = (configs: unknown[]) =>
+          t.request('AlterConfigs', 2, {
+            resources: [{ resourceType: TOPIC, resourceName: topic, configs: configs as never }],
+            validateOnly: false,
+          });
+        const first = await alter([
+          { name: 'retention.ms', value: '5000' },
+          { name: 'message.timestamp.type', value: 'LogAppendTime' },
+        ]);
+        const second = await alter([{ name: 'retention.ms', value: '6000' }]);
+        // APPEND and SUBTRACT on a list (a compacted topic is only described: the broker does not compact).
+        const list = await t.request('IncrementalAlterConfigs', 1, {
+          resources: [
+            {
+              resourceType: TOPIC,
+              resourceName: topic,
+              configs: [
+                { name: 'cleanup.policy', configOperation: 2, value: 'compact' },
+                { name: 'leader.replication.throttled.replicas', configOperation: 2, value: '0:1' },
+              ],
+            },
+          ],
+          validateOnly: false,
+        });
+        const names = [
+          'retention.ms',
+          'message.timestamp.type',
+          'cleanup.policy',
+          'leader.replication.throttled.replicas',
+        ];
+        const described = normalise((await describeTopic(t, topic)).results[0]!).filter((c) =>
+          names.includes(c.name as string),
+        );
+        return { first: first.responses, second: second.responses, list: list.responses, described };
+      });
+      expect(memory).toEqual(real);
+    });
+  },
+);
+
+/** Kafka applies a config change shortly after answering (the broker learns it from the metadata log). */
+async function waitFor(read: () => Promise<number>, want: number): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const got = await read();
+    if (got === want || Date.now() > deadline) return got;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
