@@ -683,7 +683,9 @@ class ConfluentIdempotentProducer implements ConfluentProducer {
 
 function size(data: RecordData | null | undefined): number {
   if (data === null || data === undefined) return 0;
-  return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  if (typeof data === 'string') return Buffer.byteLength(data);
+  // Not bytes (the record then fails with InvalidRecordError): nothing to count in bufferedBytes.
+  return typeof data.byteLength === 'number' ? data.byteLength : 0;
 }
 
 function toBuffer(data: RecordData | null): Buffer | null {
