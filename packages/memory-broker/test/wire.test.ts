@@ -36,9 +36,12 @@ describe('bytes in, bytes out (handleFrame)', () => {
       { apiKey: 18, minVersion: 0, maxVersion: 4 },
       { apiKey: 19, minVersion: 2, maxVersion: 7 },
       { apiKey: 20, minVersion: 1, maxVersion: 6 },
+      { apiKey: 21, minVersion: 0, maxVersion: 2 },
       { apiKey: 22, minVersion: 0, maxVersion: 5 },
       { apiKey: 32, minVersion: 1, maxVersion: 4 },
       { apiKey: 33, minVersion: 0, maxVersion: 2 },
+      { apiKey: 37, minVersion: 0, maxVersion: 3 },
+      { apiKey: 42, minVersion: 0, maxVersion: 2 },
       { apiKey: 44, minVersion: 0, maxVersion: 1 },
       { apiKey: 61, minVersion: 0, maxVersion: 0 },
     ]);

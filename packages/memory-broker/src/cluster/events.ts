@@ -21,6 +21,8 @@ export type ClusterEventKind =
   | 'topic-created'
   | 'topic-deleted'
   | 'partitions-added'
+  | 'records-deleted'
+  | 'group-deleted'
   | 'topic-config-changed'
   | 'topic-write-denied'
   | 'topic-write-allowed'

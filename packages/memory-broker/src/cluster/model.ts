@@ -172,8 +172,8 @@ export class ClusterModel {
     return topic;
   }
 
-  /** Kafka's CreatePartitions: grows `name` to `total` partitions (never shrinks), leaders round-robin. */
-  addPartitions(name: string, total: number): number {
+  /** Kafka's CreatePartitions: grows `name` to `total` partitions (never shrinks), leaders round-robin unless given. */
+  addPartitions(name: string, total: number, leadersOfNew?: readonly number[]): number {
     const topic = this.topics.get(name);
     if (topic === undefined) throw new RangeError(`no topic '${name}'`);
     const count = positiveInt(total, 'partitions');
@@ -182,7 +182,10 @@ export class ClusterModel {
     }
     const leaders: number[] = [];
     for (let i = topic.partitions.length; i < count; i++) {
-      leaders.push(this.brokers[this.nextLeader++ % this.brokers.length]!.nodeId);
+      leaders.push(
+        leadersOfNew?.[i - topic.partitions.length] ??
+          this.brokers[this.nextLeader++ % this.brokers.length]!.nodeId,
+      );
     }
     topic.addPartitions(leaders);
     this.events.record({ kind: 'partitions-added', topic: name, detail: `now ${count}` });

@@ -23,7 +23,10 @@ export type ConsumerAdminApi =
   | 'DeleteTopics'
   | 'DescribeConfigs'
   | 'AlterConfigs'
-  | 'IncrementalAlterConfigs';
+  | 'IncrementalAlterConfigs'
+  | 'CreatePartitions'
+  | 'DeleteRecords'
+  | 'DeleteGroups';
 
 export interface RequestMatch {
   readonly api?: ServedApi | readonly ServedApi[];

@@ -4,8 +4,14 @@ import type {
   AlterConfigsResponse,
   ApiVersionsRequest,
   ApiVersionsResponse,
+  CreatePartitionsRequest,
+  CreatePartitionsResponse,
   CreateTopicsRequest,
   CreateTopicsResponse,
+  DeleteGroupsRequest,
+  DeleteGroupsResponse,
+  DeleteRecordsRequest,
+  DeleteRecordsResponse,
   DeleteTopicsRequest,
   DeleteTopicsResponse,
   DescribeConfigsRequest,
@@ -51,12 +57,13 @@ import type { HandlerContext } from './context.js';
 import { handleDescribeProducers } from './describe-producers.js';
 import { handleFetch } from './fetch.js';
 import { handleFindCoordinator } from './find-coordinator.js';
-import { handleDescribeGroups, handleListGroups } from './group-admin.js';
+import { handleDeleteGroups, handleDescribeGroups, handleListGroups } from './group-admin.js';
 import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleSyncGroup } from './group-membership.js';
 import { handleOffsetCommit, handleOffsetFetch } from './group-offsets.js';
 import { handleInitProducerId } from './init-producer-id.js';
 import { handleListOffsets } from './list-offsets.js';
 import { handleMetadata } from './metadata.js';
+import { handleCreatePartitions, handleDeleteRecords } from './partition-admin.js';
 import { handleProduce } from './produce.js';
 import { handleCreateTopics, handleDeleteTopics } from './topic-admin.js';
 
@@ -86,6 +93,9 @@ export interface ApiTypes {
     request: IncrementalAlterConfigsRequest;
     response: IncrementalAlterConfigsResponse;
   };
+  CreatePartitions: { request: CreatePartitionsRequest; response: CreatePartitionsResponse };
+  DeleteRecords: { request: DeleteRecordsRequest; response: DeleteRecordsResponse };
+  DeleteGroups: { request: DeleteGroupsRequest; response: DeleteGroupsResponse };
 }
 
 export type RequestOf<A extends ServedApi> = ApiTypes[A]['request'];
@@ -170,6 +180,12 @@ function dispatchConsumerAdmin(
       return now(handleAlterConfigs(ctx, request as AlterConfigsRequest));
     case 'IncrementalAlterConfigs':
       return now(handleIncrementalAlterConfigs(ctx, request as IncrementalAlterConfigsRequest));
+    case 'CreatePartitions':
+      return now(handleCreatePartitions(ctx, request as CreatePartitionsRequest));
+    case 'DeleteRecords':
+      return now(handleDeleteRecords(ctx, request as DeleteRecordsRequest));
+    case 'DeleteGroups':
+      return now(handleDeleteGroups(ctx, request as DeleteGroupsRequest));
     default:
       throw new Error(`no handler for ${api}`);
   }

@@ -170,7 +170,8 @@ function readPartition(
   };
   const fetchOffset = wanted.fetchOffset;
   if (fetchOffset < offsets.logStartOffset || fetchOffset > offsets.highWatermark) {
-    return { ...partitionError(wanted.partition, KafkaErrorCode.OFFSET_OUT_OF_RANGE), ...offsets };
+    // Kafka 4.3 answers an out-of-range fetch with every offset at -1 (ReplicaManager's error LogReadResult).
+    return partitionError(wanted.partition, KafkaErrorCode.OFFSET_OUT_OF_RANGE);
   }
   partitions.push(partition);
 

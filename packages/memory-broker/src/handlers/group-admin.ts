@@ -1,5 +1,7 @@
 /** DescribeGroups and ListGroups: what the coordinator knows of its groups, for admin clients. */
 import type {
+  DeleteGroupsRequest,
+  DeleteGroupsResponse,
   DescribeGroupsRequest,
   DescribeGroupsResponse,
   DescribeGroupsResponseDescribedGroup,
@@ -86,4 +88,28 @@ export function handleListGroups(ctx: HandlerContext, request: ListGroupsRequest
       groupType: GROUP_TYPE,
     }));
   return { throttleTimeMs: 0, errorCode: KafkaErrorCode.NONE, groups };
+}
+
+/**
+ * DeleteGroups: an empty classic group (members gone, or only committed offsets) is deleted with its
+ * offsets; one with members is NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND.
+ */
+export function handleDeleteGroups(ctx: HandlerContext, request: DeleteGroupsRequest): DeleteGroupsResponse {
+  const { coordinator } = consumerStateOf(ctx.cluster);
+  const injected = ctx.plan.topLevelError?.errorCode;
+  return {
+    throttleTimeMs: 0,
+    results: request.groupsNames.map((groupId) => {
+      const result = (errorCode: number) => ({ groupId, errorCode });
+      if (injected !== undefined) return result(injected);
+      if (!isCoordinator(ctx.cluster, groupId, ctx.broker.nodeId))
+        return result(KafkaErrorCode.NOT_COORDINATOR);
+      const group = coordinator.groups.get(groupId);
+      if (group === undefined || group.state === 'Dead') return result(KafkaErrorCode.GROUP_ID_NOT_FOUND);
+      if (group.state !== 'Empty') return result(KafkaErrorCode.NON_EMPTY_GROUP);
+      coordinator.groups.delete(groupId);
+      ctx.cluster.events.record({ kind: 'group-deleted', detail: groupId });
+      return result(KafkaErrorCode.NONE);
+    }),
+  };
 }

@@ -34,6 +34,9 @@ export const SERVED_VERSIONS: Readonly<Record<ServedApi, ServedRange>> = {
   DescribeConfigs: { apiKey: 32, min: 1, max: 4, advertisedMin: 1 },
   AlterConfigs: { apiKey: 33, min: 0, max: 2, advertisedMin: 0 },
   IncrementalAlterConfigs: { apiKey: 44, min: 0, max: 1, advertisedMin: 0 },
+  CreatePartitions: { apiKey: 37, min: 0, max: 3, advertisedMin: 0 },
+  DeleteRecords: { apiKey: 21, min: 0, max: 2, advertisedMin: 0 },
+  DeleteGroups: { apiKey: 42, min: 0, max: 2, advertisedMin: 0 },
 };
 
 const BY_KEY = new Map<number, ServedApi>(

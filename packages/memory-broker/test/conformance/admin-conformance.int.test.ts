@@ -207,6 +207,174 @@ describe.skipIf(skip !== null)(
       expect(memory).toEqual(real);
     });
 
+    it('CreatePartitions: the new partitions take produces at once; refusals match Kafka', async () => {
+      const [memory, real] = await onBoth('partitions', async (t, topic) => {
+        const grow = await t.request('CreatePartitions', 3, {
+          topics: [{ name: topic, count: 3, assignments: null }],
+          timeoutMs: 10_000,
+          validateOnly: false,
+        });
+        const metadata = await t.request('Metadata', 12, {
+          topics: [{ name: topic, topicId: '00000000-0000-0000-0000-000000000000' }],
+          allowAutoTopicCreation: false,
+          includeTopicAuthorizedOperations: false,
+        });
+        const pid = await freshProducerId(t);
+        const appended = await waitFor(
+          async () => (await send(t, 9, topic, batch(pid, 0, 0, 2), 2)).errorCode,
+          KafkaErrorCode.NONE,
+        );
+        const refused = await t.request('CreatePartitions', 3, {
+          topics: [
+            { name: topic, count: 2, assignments: null },
+            { name: uniqueTopic('admin-none'), count: 2, assignments: null },
+          ],
+          timeoutMs: 10_000,
+          validateOnly: false,
+        });
+        const same = await t.request('CreatePartitions', 3, {
+          topics: [{ name: topic, count: 3, assignments: null }],
+          timeoutMs: 10_000,
+          validateOnly: false,
+        });
+        const duplicate = await t.request('CreatePartitions', 3, {
+          topics: [
+            { name: topic, count: 5, assignments: null },
+            { name: topic, count: 6, assignments: null },
+          ],
+          timeoutMs: 10_000,
+          validateOnly: true,
+        });
+        const badAssignment = await t.request('CreatePartitions', 3, {
+          topics: [{ name: topic, count: 5, assignments: [{ brokerIds: [1] }] }],
+          timeoutMs: 10_000,
+          validateOnly: true,
+        });
+        return {
+          grow: grow.results,
+          partitions: metadata.topics[0]!.partitions.map((p) => p.partitionIndex),
+          appended,
+          // Kafka answers these in no fixed order: compare by error code.
+          refused: refused.results
+            .map((r) => [
+              r.errorCode,
+              r.errorCode === KafkaErrorCode.INVALID_PARTITIONS ? r.errorMessage : null,
+            ])
+            .sort((a, b) => Number(a[0]) - Number(b[0])),
+          same: same.results.map((r) => [r.errorCode, r.errorMessage]),
+          duplicate: duplicate.results.map((r) => [r.errorCode, r.errorMessage]),
+          badAssignment: badAssignment.results.map((r) => r.errorCode),
+        };
+      });
+      expect(memory.appended).toBe(KafkaErrorCode.NONE);
+      expect(memory).toEqual(real);
+    });
+
+    it('DeleteRecords: the log start offset moves; ListOffsets, Fetch, Produce and producer state agree', async () => {
+      const [memory, real] = await onBoth('delete-records', async (t, topic) => {
+        const pid = await freshProducerId(t);
+        const batches = [batch(pid, 0, 0, 4), batch(pid, 0, 4, 4), batch(pid, 0, 8, 4)];
+        for (const b of batches) await send(t, 9, topic, b);
+        const deleteTo = (offset: bigint, partitionIndex = 0, version = 2) =>
+          t.request('DeleteRecords', version, {
+            topics: [{ name: topic, partitions: [{ partitionIndex, offset }] }],
+            timeoutMs: 10_000,
+          });
+        const first = await deleteTo(6n);
+        const earliest = await t.request('ListOffsets', 7, {
+          replicaId: -1,
+          isolationLevel: 0,
+          topics: [
+            { name: topic, partitions: [{ partitionIndex: 0, timestamp: -2n, currentLeaderEpoch: -1 }] },
+          ],
+        });
+        const fetch = await t.request('Fetch', 12, {
+          replicaId: -1,
+          maxWaitMs: 0,
+          minBytes: 1,
+          maxBytes: 1 << 20,
+          isolationLevel: 0,
+          sessionId: 0,
+          sessionEpoch: -1,
+          topics: [
+            {
+              topic,
+              partitions: [
+                {
+                  partition: 0,
+                  currentLeaderEpoch: -1,
+                  fetchOffset: 2n,
+                  logStartOffset: -1n,
+                  partitionMaxBytes: 1 << 20,
+                },
+              ],
+            },
+          ],
+          forgottenTopicsData: [],
+          rackId: '',
+        });
+        const producersAfter = (await t.describeProducers(topic, 0)).map((p) => p.producerId === pid);
+        const retryOfDeleted = await send(t, 9, topic, batches[0]!);
+        const retryOfLast = await send(t, 9, topic, batches[2]!);
+        const next = await send(t, 9, topic, batch(pid, 0, 12, 1));
+        const below = await deleteTo(2n, 0, 1);
+        const toEnd = await deleteTo(-1n, 0, 0);
+        const past = await deleteTo(99n);
+        const noPartition = await deleteTo(0n, 5);
+        const low = (r: typeof first) => r.topics[0]!.partitions.map((p) => [p.errorCode, p.lowWatermark]);
+        const fp = fetch.responses[0]!.partitions[0]!;
+        return {
+          first: first.topics,
+          earliest: earliest.topics[0]!.partitions[0]!.offset,
+          fetch: [fp.errorCode, fp.highWatermark, fp.lastStableOffset, fp.logStartOffset],
+          producersAfter,
+          retryOfDeleted: [retryOfDeleted.errorCode, retryOfDeleted.logStartOffset],
+          retryOfLast: [retryOfLast.errorCode, retryOfLast.baseOffset, retryOfLast.logStartOffset],
+          next: [next.errorCode, next.baseOffset, next.logStartOffset],
+          below: low(below),
+          toEnd: low(toEnd),
+          past: low(past),
+          noPartition: low(noPartition),
+        };
+      });
+      expect(memory).toEqual(real);
+    });
+
+    it('DeleteGroups: an empty group and its offsets go; an unknown group is GROUP_ID_NOT_FOUND', async () => {
+      const [memory, real] = await onBoth('delete-groups', async (t, topic) => {
+        const group = `${topic}-group`;
+        const coordinator = await t.request('FindCoordinator', 3, { key: group, keyType: 0 });
+        const commit = await t.request('OffsetCommit', 8, {
+          groupId: group,
+          generationIdOrMemberEpoch: -1,
+          memberId: '',
+          topics: [
+            {
+              name: topic,
+              partitions: [{ partitionIndex: 0, committedOffset: 0n, committedMetadata: null }],
+            },
+          ],
+        });
+        const listed = await t.request('ListGroups', 4, { statesFilter: [] });
+        const before = listed.groups.find((g) => g.groupId === group);
+        const deleted = await t.request('DeleteGroups', 2, { groupsNames: [group, `${group}-none`] });
+        const fetched = await t.request('OffsetFetch', 7, {
+          groupId: group,
+          topics: [{ name: topic, partitionIndexes: [0] }],
+        });
+        return {
+          coordinator: coordinator.errorCode,
+          commit: commit.topics[0]!.partitions[0]!.errorCode,
+          before: before === undefined ? null : [before.protocolType, before.groupState],
+          // Kafka answers in no fixed order.
+          deleted: [...deleted.results].sort((a, b) => (a.groupId < b.groupId ? -1 : 1)),
+          fetched: fetched.topics[0]!.partitions[0]!.committedOffset,
+        };
+      });
+      expect(memory.deleted[0]!.errorCode).toBe(KafkaErrorCode.NONE);
+      expect(memory).toEqual(real);
+    });
+
     it('AlterConfigs replaces the overrides; APPEND to list configs', async () => {
       const [memory, real] = await onBoth('legacy', async (t, topic) => {
         const alter = (configs: unknown[]) =>
