@@ -17,10 +17,15 @@ function isBranded(value: unknown): value is Branded {
   return typeof value === 'object' && value !== null && (value as Partial<Branded>)[BRAND] === true;
 }
 
+/**
+ * Base class of every error the codec throws for bad input: catch CodecError for all of them, or a
+ * subclass for one kind. `code` is the subclass's `errorCode` (`ERR_CODEC` on the base class).
+ */
 export class CodecError extends Error {
   /** The error code shared by every instance of this class; `undefined` only on the base class. */
   static readonly errorCode: string | undefined = undefined;
 
+  /** The class's `errorCode`, e.g. `ERR_TRUNCATED`; `ERR_CODEC` for a plain CodecError. */
   readonly code: string;
   /** The field being read or written when the problem was found, e.g. `records[3].headers[0].key`. */
   readonly field: string;
@@ -38,6 +43,12 @@ export class CodecError extends Error {
     Object.defineProperty(this, BRAND, { value: true, enumerable: false });
   }
 
+  /**
+   * Answers `instanceof` for this class and every subclass, so that an error thrown by the ESM copy
+   * of `@idem/codec` is an instance of the CJS copy's class too (and the reverse). True if `value` is an
+   * instance by prototype chain, or if it carries the process-wide brand and, on a subclass, that
+   * subclass's error code.
+   */
   // `this` is whichever class `instanceof` was asked about, so one method serves every subclass.
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: the receiver is the subclass under test, not CodecError
@@ -67,7 +78,9 @@ export class InvalidValueError extends CodecError {
 /** The stored CRC does not match the CRC computed over the bytes. */
 export class CrcMismatchError extends CodecError {
   static override readonly errorCode = 'ERR_CRC_MISMATCH';
+  /** The CRC stored in the input (unsigned 32-bit). */
   readonly expected: number;
+  /** The CRC computed over the bytes (unsigned 32-bit). */
   readonly actual: number;
 
   constructor(message: string, field: string, offset: number, expected: number, actual: number) {

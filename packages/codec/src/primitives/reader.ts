@@ -36,6 +36,7 @@ export class Reader {
     return this.end - this.offset;
   }
 
+  /** Signed 8-bit integer. Throws TruncatedInputError if no byte is left; `field` names it in errors. */
   int8(field: string): number {
     const o = this.offset;
     if (o >= this.end) this.#truncated(field, 1);
@@ -43,6 +44,7 @@ export class Reader {
     return (this.buf[o]! << 24) >> 24;
   }
 
+  /** Signed big-endian 16-bit integer. Throws TruncatedInputError if fewer than 2 bytes are left. */
   int16(field: string): number {
     const o = this.offset;
     if (o + 2 > this.end) this.#truncated(field, 2);
@@ -51,6 +53,7 @@ export class Reader {
     return ((b[o]! << 24) | (b[o + 1]! << 16)) >> 16;
   }
 
+  /** Signed big-endian 32-bit integer. Throws TruncatedInputError if fewer than 4 bytes are left. */
   int32(field: string): number {
     const o = this.offset;
     if (o + 4 > this.end) this.#truncated(field, 4);
@@ -59,10 +62,15 @@ export class Reader {
     return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
   }
 
+  /** Unsigned big-endian 32-bit integer (0..2^32-1), e.g. a CRC-32C. Throws like int32. */
   uint32(field: string): number {
     return this.int32(field) >>> 0;
   }
 
+  /**
+   * Signed big-endian 64-bit integer as a bigint, so every value is exact. Throws TruncatedInputError if
+   * fewer than 8 bytes are left.
+   */
   int64(field: string): bigint {
     const o = this.offset;
     if (o + 8 > this.end) this.#truncated(field, 8);
@@ -84,6 +92,7 @@ export class Reader {
     return v;
   }
 
+  /** Big-endian IEEE 754 double. Throws TruncatedInputError if fewer than 8 bytes are left. */
   float64(field: string): number {
     const o = this.offset;
     if (o + 8 > this.end) this.#truncated(field, 8);
@@ -91,6 +100,7 @@ export class Reader {
     return this.#dataView().getFloat64(o);
   }
 
+  /** One byte; any non-zero value reads as true, as Kafka's own reader does. */
   bool(field: string): boolean {
     return this.int8(field) !== 0;
   }
@@ -160,6 +170,7 @@ export class Reader {
     return this.#invalid(field, `varlong ${big} is not a safe integer`, start);
   }
 
+  /** 16 bytes as a lowercase hyphenated UUID string. Throws TruncatedInputError if fewer are left. */
   uuid(field: string): string {
     const o = this.offset;
     if (o + 16 > this.end) this.#truncated(field, 16);
@@ -180,6 +191,10 @@ export class Reader {
     return s;
   }
 
+  /**
+   * int16-length UTF-8 string; length -1 is null. Throws InvalidLengthError for any other negative length
+   * or one longer than the bytes left. Invalid UTF-8 decodes to U+FFFD rather than throwing.
+   */
   nullableString(field: string): string | null {
     const at = this.offset;
     const n = this.int16(field);
@@ -187,6 +202,7 @@ export class Reader {
     return this.#utf8(field, n, at);
   }
 
+  /** uvarint(length + 1) UTF-8 string (flexible versions); null (prefix 0) is an InvalidValueError. */
   compactString(field: string): string {
     const at = this.offset;
     const s = this.compactNullableString(field);
@@ -194,6 +210,10 @@ export class Reader {
     return s;
   }
 
+  /**
+   * uvarint(length + 1) UTF-8 string (flexible versions); prefix 0 is null. Throws InvalidLengthError if
+   * the length is longer than the bytes left.
+   */
   compactNullableString(field: string): string | null {
     const at = this.offset;
     const n = this.uvarint(field) - 1;
@@ -209,6 +229,10 @@ export class Reader {
     return v;
   }
 
+  /**
+   * int32-length bytes as a view into the input (no copy); length -1 is null. Throws InvalidLengthError for
+   * any other negative length or one longer than the bytes left.
+   */
   nullableBytes(field: string): Buffer | null {
     const at = this.offset;
     const n = this.int32(field);
@@ -216,6 +240,7 @@ export class Reader {
     return this.#slice(field, n, at);
   }
 
+  /** uvarint(length + 1) bytes as a view into the input; null (prefix 0) is an InvalidValueError. */
   compactBytes(field: string): Buffer {
     const at = this.offset;
     const v = this.compactNullableBytes(field);
@@ -223,6 +248,10 @@ export class Reader {
     return v;
   }
 
+  /**
+   * uvarint(length + 1) bytes as a view into the input; prefix 0 is null. Throws InvalidLengthError if the
+   * length is longer than the bytes left.
+   */
   compactNullableBytes(field: string): Buffer | null {
     const at = this.offset;
     const n = this.uvarint(field) - 1;
@@ -235,6 +264,7 @@ export class Reader {
     return this.#slice(field, n, this.offset);
   }
 
+  /** Moves past `n` bytes unread. Throws InvalidLengthError if `n` is negative or runs past `end`. */
   skip(n: number, field: string): void {
     this.#checkLength(field, n, this.offset);
     this.offset += n;

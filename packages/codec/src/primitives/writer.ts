@@ -38,6 +38,7 @@ export class Writer {
     return this.pos;
   }
 
+  /** Empties the writer for the next message; the buffer is kept so reuse allocates nothing. */
   reset(): this {
     this.pos = 0;
     return this;
@@ -55,12 +56,14 @@ export class Writer {
     this.#dataView = undefined;
   }
 
+  /** Low 8 bits of `v`; not range-checked (callers pass schema-typed values). */
   int8(v: number): this {
     this.ensure(1);
     this.buf[this.pos++] = v;
     return this;
   }
 
+  /** Big-endian low 16 bits of `v`; not range-checked. */
   int16(v: number): this {
     this.ensure(2);
     const b = this.buf;
@@ -71,6 +74,7 @@ export class Writer {
     return this;
   }
 
+  /** Big-endian low 32 bits of `v`; not range-checked. */
   int32(v: number): this {
     this.ensure(4);
     const b = this.buf;
@@ -83,10 +87,12 @@ export class Writer {
     return this;
   }
 
+  /** Same bytes as int32; takes 0..2^32-1 (e.g. a CRC-32C) as well as signed values. */
   uint32(v: number): this {
     return this.int32(v);
   }
 
+  /** Big-endian int64. Throws InvalidValueError if `v` is outside -2^63..2^63-1. */
   int64(v: bigint): this {
     if (v < INT64_MIN || v > INT64_MAX) invalid('int64', `${v} is outside the int64 range`, this.pos);
     this.ensure(8);
@@ -103,6 +109,7 @@ export class Writer {
     return this;
   }
 
+  /** Big-endian IEEE 754 double. */
   float64(v: number): this {
     this.ensure(8);
     this.#view.setFloat64(this.pos, v);
@@ -110,6 +117,7 @@ export class Writer {
     return this;
   }
 
+  /** One byte: 1 for true, 0 for false. */
   bool(v: boolean): this {
     return this.int8(v ? 1 : 0);
   }
@@ -167,6 +175,7 @@ export class Writer {
     return this;
   }
 
+  /** 16 bytes from a lowercase hyphenated UUID string; any other form throws InvalidValueError. */
   uuid(v: string): this {
     if (!UUID_PATTERN.test(v)) invalid('uuid', `"${v}" is not a lowercase hyphenated UUID`, this.pos);
     this.ensure(16);
@@ -192,6 +201,7 @@ export class Writer {
     return this;
   }
 
+  /** int16-length UTF-8 string, or length -1 for null. Throws like string. */
   nullableString(v: string | null): this {
     return v === null ? this.int16(-1) : this.string(v);
   }
@@ -214,6 +224,7 @@ export class Writer {
     return this;
   }
 
+  /** uvarint(length + 1) UTF-8 string, or prefix 0 for null (flexible versions). */
   compactNullableString(v: string | null): this {
     return v === null ? this.int8(0) : this.compactString(v);
   }
@@ -223,18 +234,22 @@ export class Writer {
     return this.int32(v.length).raw(v);
   }
 
+  /** int32-length bytes, or length -1 for null. */
   nullableBytes(v: Uint8Array | null): this {
     return v === null ? this.int32(-1) : this.bytes(v);
   }
 
+  /** uvarint(length + 1) bytes (flexible versions). */
   compactBytes(v: Uint8Array): this {
     return this.uvarint(v.length + 1).raw(v);
   }
 
+  /** uvarint(length + 1) bytes, or prefix 0 for null (flexible versions). */
   compactNullableBytes(v: Uint8Array | null): this {
     return v === null ? this.int8(0) : this.compactBytes(v);
   }
 
+  /** Copies `v` as is, with no length prefix. */
   raw(v: Uint8Array): this {
     const n = v.length;
     this.ensure(n);
@@ -258,15 +273,21 @@ export class Writer {
     return at;
   }
 
+  /**
+   * Overwrites one byte at `offset` (from reserve) with the low 8 bits of `v`. The `set*At` methods neither
+   * grow the buffer nor move the write position, and are not bounds-checked.
+   */
   setInt8At(offset: number, v: number): void {
     this.buf[offset] = v;
   }
 
+  /** Overwrites 2 bytes at `offset` with big-endian `v`, e.g. batch attributes. */
   setInt16At(offset: number, v: number): void {
     this.buf[offset] = v >> 8;
     this.buf[offset + 1] = v;
   }
 
+  /** Overwrites 4 bytes at `offset` with big-endian `v`, e.g. a size prefix patched after the body. */
   setInt32At(offset: number, v: number): void {
     const b = this.buf;
     b[offset] = v >>> 24;
@@ -275,10 +296,12 @@ export class Writer {
     b[offset + 3] = v;
   }
 
+  /** Same bytes as setInt32At; for unsigned values such as the batch CRC-32C, known only after the body. */
   setUint32At(offset: number, v: number): void {
     this.setInt32At(offset, v);
   }
 
+  /** Overwrites 8 bytes at `offset` with big-endian `v` (not range-checked: out-of-range values wrap). */
   setInt64At(offset: number, v: bigint): void {
     // Safe-integer values (offsets, producer ids, timestamps) skip bigint arithmetic.
     if (v >= -0x1f_ffff_ffff_ffffn && v <= 0x1f_ffff_ffff_ffffn) this.#setInt64NumberAt(offset, Number(v));

@@ -60,6 +60,7 @@ export interface ApiCodec<RequestInput, Request, ResponseInput, Response> {
   readonly maxVersion: number;
   /** Kafka 4.3.0 marks maxVersion as unstable; its brokers leave it out of ApiVersions by default. */
   readonly latestVersionUnstable: boolean;
+  /** Whether this codec implements `version`: an integer in minVersion..maxVersion. */
   isSupported(version: number): boolean;
   readonly request: RequestCodec<RequestInput, Request>;
   readonly response: ResponseCodec<ResponseInput, Response>;

@@ -5,6 +5,7 @@ export class FrameTooLargeError extends CodecError {
   static override readonly errorCode = 'ERR_FRAME_TOO_LARGE';
 }
 
+/** Options for FrameSplitter. */
 export interface FrameSplitterOptions {
   /** Largest frame accepted, counting the bytes after the 4-byte size prefix. Default 100 MiB (Kafka's socket.request.max.bytes). */
   readonly maxFrameSize?: number;

@@ -97,11 +97,13 @@ export function encodeResponseFrame(
   return frameOf(body.length, (w) => writeResponseHeader(w, headerVersion, correlationId), body);
 }
 
+/** A response frame split into its header and body; the body is not decoded (see ResponseCodec.decode). */
 export interface DecodedResponseFrame {
   readonly correlationId: number;
   readonly headerVersion: 0 | 1;
   /** Unknown tagged fields of a v1 response header are skipped; the body is a view into the frame. */
   readonly body: Buffer;
+  /** Where the body starts in the frame (error offsets from decoding `body` are relative to it). */
   readonly bodyOffset: number;
 }
 

@@ -1,6 +1,10 @@
 import type { CompressionId, CompressionName } from '../compression/types.js';
 import type { Writer } from '../primitives/writer.js';
 
+/**
+ * Which clock a batch's timestamps come from (attributes bit 3): the producer's (`CreateTime`) or the
+ * broker's at append (`LogAppendTime`, set by the topic's `message.timestamp.type`).
+ */
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
 
 /** A record header to encode. Kafka forbids null header keys; values may be null. */
@@ -47,6 +51,7 @@ export interface RecordBatchInput {
   lastOffsetDelta?: number;
 }
 
+/** Options for encodeRecordBatch and encodeRecordBatches. */
 export interface EncodeRecordBatchOptions {
   /**
    * Append the batch to this writer at its current position (e.g. straight into a Produce request)
@@ -83,12 +88,14 @@ export interface RecordBatchHeader {
   recordCount: number;
 }
 
+/** A decoded record header; the key is decoded as UTF-8. */
 export interface DecodedRecordHeader {
   key: string;
   /** A view into the input (or the decompressed records), not a copy. */
   value: Buffer | null;
 }
 
+/** One decoded record. `key` and `value` are views, like header values; null means absent. */
 export interface DecodedRecord {
   /** The record's own attributes byte (unused by Kafka, always 0 when Kafka writes it). */
   attributes: number;
@@ -123,6 +130,7 @@ export interface RecordBatch extends RecordBatchHeader {
   control?: ControlRecordInfo;
 }
 
+/** Options for decodeRecordBatch, readRecordBatch and readRecordBatches. */
 export interface DecodeRecordBatchOptions {
   /** Default true. Set false only for bytes whose CRC was already checked. */
   verifyCrc?: boolean;
@@ -150,6 +158,10 @@ export interface RecordBatchSequence extends Iterable<LazyRecordBatch> {
   readonly completeBytes: number;
 }
 
+/**
+ * The header fields restampRecordBatch writes. The producer fields are required (they are what a
+ * re-send changes); baseOffset and partitionLeaderEpoch are left as stored when undefined.
+ */
 export interface RestampFields {
   producerId: bigint;
   producerEpoch: number;
@@ -158,6 +170,7 @@ export interface RestampFields {
   partitionLeaderEpoch?: number;
 }
 
+/** Options for restampRecordBatch. */
 export interface RestampOptions {
   /** Write into a copy and leave the input untouched (default false: rewrite in place). */
   copy?: boolean;

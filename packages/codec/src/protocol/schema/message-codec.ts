@@ -27,6 +27,7 @@ export function messageContext(schema: MessageSchema, version: number): string {
   return `${api} v${version} ${schema.type}`;
 }
 
+/** Whether `version` is an integer within the schema's validVersions (the unstable latest included). */
 export function isValidVersion(schema: MessageSchema, version: number): boolean {
   return Number.isInteger(version) && inVersions(schema.validVersions, version);
 }

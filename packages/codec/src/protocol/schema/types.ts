@@ -27,6 +27,7 @@ export type FieldType = ScalarType | `[]${ScalarType}` | 'struct' | '[]struct';
 /** An explicit Kafka default; fields without one default to 0, false, '', the zero UUID, empty or null. */
 export type FieldDefault = number | bigint | boolean | string | null;
 
+/** One field of a message or struct, as in Kafka's JSON specs (`about`, `mapKey` and other hints dropped). */
 export interface FieldSchema {
   /** camelCase, as Kafka's JSON converter spells it (Kafka's `TopicData` → `topicData`). */
   readonly name: string;
@@ -47,6 +48,7 @@ export interface FieldSchema {
   readonly fields?: readonly FieldSchema[];
 }
 
+/** One message (a request, a response or a header) with its version ranges and fields in wire order. */
 export interface MessageSchema {
   /** Kafka's message name, e.g. 'ProduceRequest' or 'RequestHeader'. */
   readonly name: string;
