@@ -275,6 +275,7 @@ export class ProducerEngine implements Producer {
     return this.events.on(event, listener);
   }
 
+  /** Removes `listener` from `event`; an unknown listener is ignored. */
   off<E extends ProducerEventName>(event: E, listener: ProducerListener<E>): void {
     this.events.off(event, listener);
   }

@@ -1,5 +1,6 @@
 import { IdemError } from './idem-error.js';
 
+/** Why a producer became fatal (FatalProducerError.reason). */
 export type FatalReason =
   /** PRODUCER_FENCED (90): another producer instance took over this producer id. */
   | 'fenced'

@@ -5,10 +5,12 @@
  */
 const IDEM_ERROR_BRAND: unique symbol = Symbol.for('@idem/error') as never;
 
+/** Options of the IdemError constructor; `retriable` and `possiblyPersisted` default to false. */
 export interface IdemErrorOptions {
   readonly retriable?: boolean;
   /** The records this error is about may nevertheless be in the log (an attempt's outcome was never learned). */
   readonly possiblyPersisted?: boolean;
+  /** The underlying error, kept as the standard `Error.cause`. */
   readonly cause?: unknown;
 }
 

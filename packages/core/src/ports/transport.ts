@@ -36,6 +36,7 @@ export interface Transport {
   produce(nodeId: number, request: ProduceRequest): Promise<ProduceResponse>;
   /** Drop the connection to nodeId: requests in flight on it reject. The core calls it after a request timeout. */
   disconnect(nodeId: number): void;
+  /** Releases every connection. Called once, last in Producer.close, when no send is pending any more. */
   close(): Promise<void>;
 }
 
@@ -77,7 +78,9 @@ export function isNotSent(error: unknown): boolean {
 export interface Clock {
   /** Milliseconds since the epoch (or any fixed origin); never decreases. */
   now(): number;
+  /** Calls `fn` once, `ms` milliseconds of this clock from now; returns a handle for clearTimeout. */
   setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timer from setTimeout; must ignore a handle whose timer already ran or was cleared. */
   clearTimeout(handle: unknown): void;
 }
 

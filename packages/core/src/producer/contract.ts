@@ -3,6 +3,7 @@ import type { IdemError } from '../errors/idem-error.js';
 /** Key, value and header values: bytes, or a string sent as UTF-8. */
 export type RecordData = Uint8Array | string;
 
+/** One header in list form. Kafka allows repeated keys and a null value; a string value is sent as UTF-8. */
 export interface RecordHeader {
   readonly key: string;
   readonly value: RecordData | null;
@@ -31,6 +32,12 @@ export interface RecordMetadata {
   readonly timestamp: bigint;
 }
 
+/**
+ * Where the producer is in its life. `uninitialized`: no producer id yet (none asked for until there is
+ * something to send) or the last InitProducerId was refused. `initializing`: waiting for a producer id.
+ * `ready`: has one (or idempotence is off). `fatal`: sticky; every send is refused until close. `closing`:
+ * close() was called and pending sends are settling. `closed`: final. `status` events report each change.
+ */
 export type ProducerStatus = 'uninitialized' | 'initializing' | 'ready' | 'fatal' | 'closing' | 'closed';
 
 /** One batch that has a sequence and is not yet complete. */
@@ -51,6 +58,7 @@ export interface InFlightBatchState {
   readonly status: 'sending' | 'retrying' | 'unknown' | 'acked' | 'failed';
 }
 
+/** The sequence bookkeeping of one partition records were routed to; entries stay for the producer's life. */
 export interface PartitionState {
   readonly topic: string;
   readonly partition: number;
@@ -141,14 +149,18 @@ export interface ProducerEvents {
   status: { readonly status: ProducerStatus; readonly previous: ProducerStatus };
 }
 
+/** The name of an event; see ProducerEvents for each payload. */
 export type ProducerEventName = keyof ProducerEvents;
+/** A listener for event `E`, called synchronously with its payload; a throw is swallowed. */
 export type ProducerListener<E extends ProducerEventName> = (payload: ProducerEvents[E]) => void;
 
+/** Options of Producer.flush. */
 export interface FlushOptions {
   /** Longest to wait; then the promise rejects with `FlushTimeoutError` (the sends themselves go on). */
   readonly timeoutMs?: number;
 }
 
+/** Options of Producer.close. */
 export interface CloseOptions {
   /**
    * Longest to wait for pending sends. Afterwards the rest fail with `ProducerClosedError` (possiblyPersisted
@@ -173,5 +185,6 @@ export interface Producer {
   readonly state: ProducerState;
   /** Subscribes; returns the function that unsubscribes. */
   on<E extends ProducerEventName>(event: E, listener: ProducerListener<E>): () => void;
+  /** Removes `listener` from `event`, as the function `on` returned does; an unknown one is ignored. */
   off<E extends ProducerEventName>(event: E, listener: ProducerListener<E>): void;
 }

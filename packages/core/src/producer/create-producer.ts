@@ -3,6 +3,7 @@ import { systemClock } from '../ports/system-clock.js';
 import type { Clock } from '../ports/transport.js';
 import type { Producer } from './contract.js';
 
+/** ProducerOptions, the Transport to send through, and optionally a Clock and a Random (for simulations). */
 export type CreateProducerOptions = Omit<ProducerEngineOptions, 'codec' | 'firstSequence' | 'clock'> & {
   /** Time and timers; default the wall clock. Simulations pass a virtual one. */
   readonly clock?: Clock;
