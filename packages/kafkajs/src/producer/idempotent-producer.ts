@@ -48,6 +48,7 @@ interface Session {
 /** kafkajs's connection states, as its producer refuses sends in them. */
 type ConnectionStatus = 'disconnected' | 'connected' | 'disconnecting';
 
+/** Options of IdempotentKafkajsProducer.disconnect (kafkajs's own disconnect takes none). */
 export interface DisconnectOptions {
   /** Longest to wait for pending sends; default the producer's `idem.disconnectTimeoutMs` (10000). */
   readonly timeoutMs?: number;
@@ -143,6 +144,13 @@ export class IdempotentKafkajsProducer {
     return this.closing;
   }
 
+  /**
+   * kafkajs's `send({ topic, messages, acks?, timeout?, compression? })`: resolves once every message is
+   * acknowledged, with one RecordMetadata per topic-partition written (baseOffset: the call's lowest offset
+   * there). Never throws; rejects with a TypeError or InvalidRecordError for a malformed call, a ConfigError
+   * for an `acks`, `timeout` or `compression` that differs from the producer's (records of many sends share
+   * a batch), ProducerClosedError when not connected, else the idem error of the failed send.
+   */
   send(record: KafkajsProducerRecord): Promise<RecordMetadata[]> {
     try {
       if (typeof record !== 'object' || record === null)
@@ -167,16 +175,27 @@ export class IdempotentKafkajsProducer {
     }
   }
 
+  /**
+   * kafkajs's `sendBatch({ topicMessages, ... })`: every message of every topic in one send, with the same
+   * checks, results and rejections as send; a failure is a BatchSendError whose `results[i]` is the i-th
+   * message in `topicMessages` order.
+   */
   async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
     if (typeof batch !== 'object' || batch === null)
       throw new TypeError('sendBatch() takes { topicMessages }');
     return this.sendRecords(batch.topicMessages ?? [], batch, null);
   }
 
+  /**
+   * Listens to a kafkajs instrumentation event; returns the function that removes the listener. Throws a
+   * TypeError for a name kafkajs does not know, and UnsupportedFeatureError for
+   * `producer.network.request_queue_size` (idem never queues requests for a connection).
+   */
   on(eventName: KafkajsProducerEventName, listener: InstrumentationListener): () => void {
     return this.instrumentation.on(eventName, listener);
   }
 
+  /** True unless idempotence was switched off with `idem: { idempotent: false }` (for measurements). */
   isIdempotent(): boolean {
     return this.session.engine.config.idempotent;
   }

@@ -11,7 +11,9 @@ export const PRODUCER_EVENTS: ProducerEvents = Object.freeze({
   REQUEST_QUEUE_SIZE: 'producer.network.request_queue_size',
 });
 
+/** The kafkajs producer event names (`producer.connect`, `producer.network.request`, ...). */
 export type KafkajsProducerEventName = ProducerEvents[keyof ProducerEvents];
+/** A kafkajs listener, given `{ id, type, timestamp, payload }`; a throw or rejection is logged. */
 // biome-ignore lint/suspicious/noExplicitAny: kafkajs's own listener type carries `any` payloads.
 export type InstrumentationListener = (event: InstrumentationEvent<any>) => void;
 

@@ -22,6 +22,10 @@ import {
 import { NodeLane } from './node-lane.js';
 import { describeError, TransportError } from './transport-error.js';
 
+/**
+ * Options of createKafkajsTransport. Through idempotentProducer, the first two come from kafkajs's
+ * `allowAutoTopicCreation` and `metadataMaxAge` and the others from `idem: { transport }`.
+ */
 export interface KafkajsTransportOptions {
   /** Whether Metadata requests may auto-create topics (when the broker allows it). Default true, like kafkajs. */
   readonly allowAutoTopicCreation?: boolean;
@@ -54,6 +58,13 @@ export function createKafkajsTransport(
   return new KafkajsTransport(kafka, options);
 }
 
+/**
+ * The core's Transport over the broker connections of a kafkajs `Kafka`: request bodies are encoded and
+ * responses decoded by `@idem/codec`; kafkajs frames, authenticates and reconnects. Requests to one broker
+ * leave in the order they were made, and when one fails unsent those queued behind it fail unsent too, so
+ * the broker only ever sees a prefix. Rejections are TransportErrors (`notSent: true`: the request never
+ * left). Build it with createKafkajsTransport, which first checks the kafkajs internals it relies on.
+ */
 export class KafkajsTransport implements Transport {
   private readonly cluster: ClusterHandle;
   private readonly lanes = new Map<number, NodeLane>();
@@ -155,6 +166,11 @@ export class KafkajsTransport implements Transport {
     void broker.drop(error).catch(() => {});
   }
 
+  /**
+   * Fails requests still waiting for their connection (notSent), drops every broker connection (requests in
+   * flight reject, outcome unknown) and disconnects kafkajs's cluster. Later calls reject as notSent.
+   * Calling it again does nothing.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
