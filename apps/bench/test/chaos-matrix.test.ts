@@ -2,8 +2,16 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { CHAOS_CLIENTS, type ChaosRow, IDEM_CLIENTS, SCENARIO_NAMES } from '../src/chaos/matrix.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  CHAOS_CLIENTS,
+  type ChaosRow,
+  IDEM_CLIENTS,
+  SCENARIO_NAMES,
+  scenarioDescriptions,
+} from '../src/chaos/matrix.js';
+import { renderReport } from '../src/report/html.js';
+import { printMatrix } from '../src/suites/chaos.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../dist/cli.js');
@@ -95,6 +103,31 @@ describe('idem-bench chaos --quick --json on the memory broker', () => {
       expect(row?.errors, `${client}: ${row?.reasons.join('; ')}`).toBe(row?.records);
       expect(row?.reasons.join(' ')).toMatch(/DELIVERY_TIMEOUT/);
     }
+  });
+  it('the console table and the HTML report show every client and scenario', () => {
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => {
+      lines.push(line);
+    });
+    try {
+      printMatrix(rows);
+    } finally {
+      log.mockRestore();
+    }
+    for (const row of rows)
+      expect(lines.some((l) => l.startsWith(row.scenario.padEnd(22) + row.client.padEnd(20)))).toBe(true);
+    const html = renderReport({
+      generatedAt: 'now',
+      version: 'test',
+      story: [],
+      chaos: rows,
+      scenarios: scenarioDescriptions(),
+      core: [],
+    });
+    const cells = (html.match(/<td class="(cell [a-z]+|na)"/g) ?? []).length;
+    expect(cells).toBe(CHAOS_CLIENTS.length * SCENARIO_NAMES.length);
+    for (const client of CHAOS_CLIENTS) expect(html).toContain(`<th>${client}</th>`);
+    for (const scenario of SCENARIO_NAMES) expect(html).toContain(`>${scenario}</th>`);
   });
 });
 

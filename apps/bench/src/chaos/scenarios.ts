@@ -174,7 +174,13 @@ export const SCENARIOS: readonly Scenario[] = [
       await waitFor(() => proxy.count('delay') >= 1, 3_000);
       const b = send(ids('B', 1));
       await setMaxMessageBytes(direct, topic, 1_024);
+      const beforeRetry = proxy.requestsForwarded({ apiKey: PRODUCE });
       await Promise.all([a, b]);
+      // Settling without a Produce after the change: A's fate was decided before it, and a clean cell proves nothing.
+      if (proxy.requestsForwarded({ apiKey: PRODUCE }) === beforeRetry)
+        throw new Error(
+          'no Produce reached the broker after max.message.bytes was lowered: A was never retried',
+        );
     },
   },
   {
