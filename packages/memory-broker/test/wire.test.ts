@@ -23,7 +23,7 @@ describe('bytes in, bytes out (handleFrame)', () => {
       { apiKey: 0, minVersion: 0, maxVersion: 13 },
       { apiKey: 1, minVersion: 4, maxVersion: 18 },
       { apiKey: 2, minVersion: 1, maxVersion: 11 },
-      { apiKey: 3, minVersion: 0, maxVersion: 12 },
+      { apiKey: 3, minVersion: 0, maxVersion: 13 },
       { apiKey: 8, minVersion: 2, maxVersion: 10 },
       { apiKey: 9, minVersion: 1, maxVersion: 10 },
       { apiKey: 10, minVersion: 0, maxVersion: 6 },
@@ -43,7 +43,9 @@ describe('bytes in, bytes out (handleFrame)', () => {
       { apiKey: 37, minVersion: 0, maxVersion: 3 },
       { apiKey: 42, minVersion: 0, maxVersion: 2 },
       { apiKey: 44, minVersion: 0, maxVersion: 1 },
+      { apiKey: 60, minVersion: 0, maxVersion: 2 },
       { apiKey: 61, minVersion: 0, maxVersion: 0 },
+      { apiKey: 75, minVersion: 0, maxVersion: 0 },
     ]);
   });
 

@@ -26,7 +26,9 @@ export type ConsumerAdminApi =
   | 'IncrementalAlterConfigs'
   | 'CreatePartitions'
   | 'DeleteRecords'
-  | 'DeleteGroups';
+  | 'DeleteGroups'
+  | 'DescribeCluster'
+  | 'DescribeTopicPartitions';
 
 export interface RequestMatch {
   readonly api?: ServedApi | readonly ServedApi[];

@@ -14,12 +14,16 @@ import type {
   DeleteRecordsResponse,
   DeleteTopicsRequest,
   DeleteTopicsResponse,
+  DescribeClusterRequest,
+  DescribeClusterResponse,
   DescribeConfigsRequest,
   DescribeConfigsResponse,
   DescribeGroupsRequest,
   DescribeGroupsResponse,
   DescribeProducersRequest,
   DescribeProducersResponse,
+  DescribeTopicPartitionsRequest,
+  DescribeTopicPartitionsResponse,
   FetchRequest,
   FetchResponse,
   FindCoordinatorRequest,
@@ -51,6 +55,7 @@ import type {
 } from '@idem/codec';
 import type { ServedApi } from '../faults/match.js';
 import { handleApiVersions } from './api-versions.js';
+import { handleDescribeCluster, handleDescribeTopicPartitions } from './cluster-admin.js';
 import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './configs.js';
 import { consumerStateOf } from './consumer-state.js';
 import type { HandlerContext } from './context.js';
@@ -96,6 +101,11 @@ export interface ApiTypes {
   CreatePartitions: { request: CreatePartitionsRequest; response: CreatePartitionsResponse };
   DeleteRecords: { request: DeleteRecordsRequest; response: DeleteRecordsResponse };
   DeleteGroups: { request: DeleteGroupsRequest; response: DeleteGroupsResponse };
+  DescribeCluster: { request: DescribeClusterRequest; response: DescribeClusterResponse };
+  DescribeTopicPartitions: {
+    request: DescribeTopicPartitionsRequest;
+    response: DescribeTopicPartitionsResponse;
+  };
 }
 
 export type RequestOf<A extends ServedApi> = ApiTypes[A]['request'];
@@ -186,6 +196,10 @@ function dispatchConsumerAdmin(
       return now(handleDeleteRecords(ctx, request as DeleteRecordsRequest));
     case 'DeleteGroups':
       return now(handleDeleteGroups(ctx, request as DeleteGroupsRequest));
+    case 'DescribeCluster':
+      return now(handleDescribeCluster(ctx, request as DescribeClusterRequest, version));
+    case 'DescribeTopicPartitions':
+      return now(handleDescribeTopicPartitions(ctx, request as DescribeTopicPartitionsRequest));
     default:
       throw new Error(`no handler for ${api}`);
   }

@@ -12,7 +12,7 @@ export interface ServedRange {
 
 export const SERVED_VERSIONS: Readonly<Record<ServedApi, ServedRange>> = {
   Produce: { apiKey: 0, min: 3, max: 13, advertisedMin: 0 },
-  Metadata: { apiKey: 3, min: 0, max: 12, advertisedMin: 0 },
+  Metadata: { apiKey: 3, min: 0, max: 13, advertisedMin: 0 },
   ApiVersions: { apiKey: 18, min: 0, max: 4, advertisedMin: 0 },
   InitProducerId: { apiKey: 22, min: 0, max: 5, advertisedMin: 0 },
   DescribeProducers: { apiKey: 61, min: 0, max: 0, advertisedMin: 0 },
@@ -37,6 +37,8 @@ export const SERVED_VERSIONS: Readonly<Record<ServedApi, ServedRange>> = {
   CreatePartitions: { apiKey: 37, min: 0, max: 3, advertisedMin: 0 },
   DeleteRecords: { apiKey: 21, min: 0, max: 2, advertisedMin: 0 },
   DeleteGroups: { apiKey: 42, min: 0, max: 2, advertisedMin: 0 },
+  DescribeCluster: { apiKey: 60, min: 0, max: 2, advertisedMin: 0 },
+  DescribeTopicPartitions: { apiKey: 75, min: 0, max: 0, advertisedMin: 0 },
 };
 
 const BY_KEY = new Map<number, ServedApi>(

@@ -375,6 +375,128 @@ describe.skipIf(skip !== null)(
       expect(memory).toEqual(real);
     });
 
+    it('DescribeCluster v0-v2: this broker, no fenced brokers, the controller endpoint refused', async () => {
+      const ask = async (t: Target) => {
+        const out: unknown[] = [];
+        for (const v of [0, 1, 2]) {
+          for (const includeClusterAuthorizedOperations of [false, true]) {
+            const r = await t.request('DescribeCluster', v, {
+              includeClusterAuthorizedOperations,
+              endpointType: 1,
+              includeFencedBrokers: v >= 2,
+            });
+            out.push({
+              errorCode: r.errorCode,
+              errorMessage: r.errorMessage,
+              endpointType: r.endpointType,
+              controllerId: r.controllerId,
+              brokers: r.brokers.map((b) => [b.brokerId, b.rack, b.isFenced]),
+              clusterAuthorizedOperations: r.clusterAuthorizedOperations,
+              hasClusterId: r.clusterId.length > 0,
+            });
+          }
+        }
+        const controllers = await t.request('DescribeCluster', 1, {
+          includeClusterAuthorizedOperations: false,
+          endpointType: 2,
+        });
+        out.push([controllers.errorCode, controllers.errorMessage, controllers.brokers]);
+        return out;
+      };
+      expect(await ask(both.memory)).toEqual(await ask(both.kafka));
+    });
+
+    it('DescribeTopicPartitions: partitions in pages with a cursor, unknown topics, Metadata v13 agrees', async () => {
+      const topic = uniqueTopic('admin-dtp');
+      await both.memory.createTopic(topic, { partitions: 3 });
+      await both.kafka.createTopic(topic, { partitions: 3 });
+      const missing = uniqueTopic('admin-dtp-none');
+      const ask = async (t: Target) => {
+        const page = (
+          responsePartitionLimit: number,
+          cursor: { topicName: string; partitionIndex: number } | null,
+        ) =>
+          t.request('DescribeTopicPartitions', 0, {
+            topics: [{ name: topic }, { name: missing }],
+            responsePartitionLimit,
+            cursor,
+          });
+        const strip = (r: Awaited<ReturnType<typeof page>>) => ({
+          ...r,
+          topics: r.topics.map((x) => ({
+            ...x,
+            topicId: x.topicId === '00000000-0000-0000-0000-000000000000',
+          })),
+        });
+        const whole = strip(await page(2000, null));
+        const first = strip(await page(2, null));
+        const rest = strip(await page(2, first.nextCursor));
+        const metadata = await t.request('Metadata', 13, {
+          topics: [{ name: topic, topicId: '00000000-0000-0000-0000-000000000000' }],
+          allowAutoTopicCreation: false,
+          includeTopicAuthorizedOperations: false,
+        });
+        return {
+          whole,
+          first,
+          rest,
+          metadata: {
+            errorCode: metadata.errorCode,
+            controllerId: metadata.controllerId,
+            topics: metadata.topics.map((x) => [x.errorCode, x.name, x.partitions.length]),
+          },
+        };
+      };
+      expect(await ask(both.memory)).toEqual(await ask(both.kafka));
+    });
+
+    it('ListGroups: a group its members left is Empty and keeps its protocol type', async () => {
+      const ask = async (t: Target) => {
+        const group = uniqueTopic('admin-emptied');
+        const join = await t.request('JoinGroup', 3, {
+          groupId: group,
+          sessionTimeoutMs: 10_000,
+          rebalanceTimeoutMs: 10_000,
+          memberId: '',
+          groupInstanceId: null,
+          protocolType: 'consumer',
+          protocols: [{ name: 'range', metadata: Buffer.from([0, 1, 0, 0, 0, 0, 0, 0, 0, 0]) }],
+        });
+        const sync = await t.request('SyncGroup', 3, {
+          groupId: group,
+          generationId: join.generationId,
+          memberId: join.memberId,
+          groupInstanceId: null,
+          assignments: [{ memberId: join.memberId, assignment: Buffer.alloc(0) }],
+        });
+        const listed = async () => {
+          const r = await t.request('ListGroups', 5, { statesFilter: [], typesFilter: [] });
+          const g = r.groups.find((x) => x.groupId === group);
+          return g === undefined ? null : { ...g, groupId: 'g' };
+        };
+        const stable = await listed();
+        const leave = await t.request('LeaveGroup', 3, {
+          groupId: group,
+          members: [{ memberId: join.memberId, groupInstanceId: null }],
+        });
+        const emptied = await listed();
+        const described = await t.request('DescribeGroups', 5, {
+          groups: [group],
+          includeAuthorizedOperations: false,
+        });
+        const d = described.groups[0]!;
+        return {
+          join: join.errorCode,
+          sync: sync.errorCode,
+          stable,
+          leave: leave.errorCode,
+          emptied,
+          described: [d.errorCode, d.groupState, d.protocolType, d.protocolData, d.members.length],
+        };
+      };
+      expect(await ask(both.memory)).toEqual(await ask(both.kafka));
+    });
+
     it('AlterConfigs replaces the overrides; APPEND to list configs', async () => {
       const [memory, real] = await onBoth('legacy', async (t, topic) => {
         const alter = (configs: unknown[]) =>

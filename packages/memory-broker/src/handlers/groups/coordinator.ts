@@ -331,7 +331,6 @@ export class GroupCoordinator {
     this.clock.clearTimeout(member.sessionTimer);
     group.members.delete(member.memberId);
     if (group.leaderId === member.memberId) group.leaderId = group.members.keys().next().value ?? null;
-    if (group.isEmpty) group.protocolType = null;
     const joining = member.awaitingJoin;
     const syncing = member.awaitingSync;
     member.awaitingJoin = null;
