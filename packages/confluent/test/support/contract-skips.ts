@@ -10,4 +10,10 @@ export const LIBRDKAFKA_CONTRACT_SKIPS: Readonly<Record<string, string>> = {
   // 'idem-confluent state' test against the broker's stored batches.
   'exposes producer id, epoch and per-partition sequences':
     "librdkafka assigns sequences itself and exposes them neither in statistics nor through the binding (state's sequences are -1)",
+  // librdkafka's sticky partitioner for NULL keys re-picks the partition on a timer (sticky.partitioning.linger.ms,
+  // by default twice linger.ms), not per send call or per full batch as idem's core and Java's do: an array send
+  // handed over across that boundary (a busy machine, a QUEUE_FULL wait) lands on two or more partitions. Seen
+  // failing 4 runs in 6 on a loaded 2-core machine; the records are still all acknowledged, once, in order.
+  'keeps the records of one unkeyed array send together on one partition':
+    'librdkafka re-picks the sticky partition for unkeyed records on a timer (sticky.partitioning.linger.ms), not per send call',
 };
