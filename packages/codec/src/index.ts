@@ -1,4 +1,9 @@
-/** Public API of @idem/codec. Everything a user may import is re-exported here; other modules are internal. */
+/**
+ * Public API of @idem/codec. Everything a user may import is re-exported here; other modules are internal.
+ *
+ * @packageDocumentation
+ */
+/** This package's name on npm. */
 export const packageName = '@idem/codec';
 
 // ---- foundations, record batches, compression, CRC-32C (record-batch engineer) ----

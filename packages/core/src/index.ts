@@ -1,4 +1,8 @@
-/** Public API of @idem/core. Everything a user may import is re-exported here; other modules are internal. */
+/**
+ * Public API of @idem/core. Everything a user may import is re-exported here; other modules are internal.
+ *
+ * @packageDocumentation
+ */
 export {
   MAX_IN_FLIGHT_FOR_IDEMPOTENCE,
   PRODUCER_DEFAULTS,

@@ -25,6 +25,11 @@ export interface ProducerConfig {
   readonly producerIdExpirationMs: number;
 }
 
+/**
+ * The value resolveProducerConfig gives each option left unset (frozen), except that two are raised to fit
+ * explicit options: deliveryTimeoutMs to at least lingerMs + requestTimeoutMs, retryBackoffMaxMs to at
+ * least retryBackoffMs.
+ */
 export const PRODUCER_DEFAULTS: ProducerConfig = Object.freeze({
   clientId: 'idem',
   idempotent: true,
