@@ -18,8 +18,8 @@ function isBranded(value: unknown): value is Branded {
 }
 
 /**
- * Base class of every error the codec throws for bad input: catch CodecError for all of them, or a
- * subclass for one kind. `code` is the subclass's `errorCode` (`ERR_CODEC` on the base class).
+ * Base class of every error the codec throws for what it rejects (bytes to decode, values to encode):
+ * catch CodecError for all of them, or a subclass for one kind.
  */
 export class CodecError extends Error {
   /** The error code shared by every instance of this class; `undefined` only on the base class. */

@@ -56,14 +56,14 @@ export class Writer {
     this.#dataView = undefined;
   }
 
-  /** Low 8 bits of `v`; not range-checked (callers pass schema-typed values). */
+  /** Low 8 bits of `v`. The fixed-width writes do not range-check; the schema codecs check before writing. */
   int8(v: number): this {
     this.ensure(1);
     this.buf[this.pos++] = v;
     return this;
   }
 
-  /** Big-endian low 16 bits of `v`; not range-checked. */
+  /** Big-endian low 16 bits of `v`. */
   int16(v: number): this {
     this.ensure(2);
     const b = this.buf;
@@ -74,7 +74,7 @@ export class Writer {
     return this;
   }
 
-  /** Big-endian low 32 bits of `v`; not range-checked. */
+  /** Big-endian low 32 bits of `v`. */
   int32(v: number): this {
     this.ensure(4);
     const b = this.buf;

@@ -168,8 +168,8 @@ export class KafkajsTransport implements Transport {
 
   /**
    * Fails requests still waiting for their connection (notSent), drops every broker connection (requests in
-   * flight reject, outcome unknown) and disconnects kafkajs's cluster. Later calls reject as notSent.
-   * Calling it again does nothing.
+   * flight reject, outcome unknown) and disconnects kafkajs's cluster. Requests made afterwards reject as
+   * notSent; calling close again does nothing.
    */
   async close(): Promise<void> {
     if (this.closed) return;
