@@ -41,6 +41,13 @@ module.exports = {
       to: { path: '^packages/(core|kafkajs|confluent)|^apps/|@idem/(core|kafkajs|confluent|bench)' },
     },
     {
+      name: 'testing-imports-no-adapter',
+      severity: 'error',
+      comment: '@idem/testing proves adapters: it builds on the core and the memory broker, never on an adapter.',
+      from: { path: '^packages/testing/src' },
+      to: { path: '^packages/(kafkajs|confluent)|^apps/|@idem/(kafkajs|confluent|bench)' },
+    },
+    {
       name: 'adapters-not-on-bench',
       severity: 'error',
       comment: 'Libraries never import the bench app.',

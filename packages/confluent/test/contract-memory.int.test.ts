@@ -6,8 +6,8 @@
  */
 import { decodeRecordBatch } from '@idem/codec';
 import { MemoryBrokerServer, realClock, silentLogger } from '@idem/memory-broker';
+import { runProducerContract } from '@idem/testing';
 import { describe, expect, it } from 'vitest';
-import { runProducerContract } from '../../core/test/contract/producer-contract.js';
 import { confluentProducer, loadNative, resolveConfluentConfig } from '../src/index.js';
 import { LIBRDKAFKA_CONTRACT_SKIPS } from './support/contract-skips.js';
 

@@ -4,8 +4,8 @@
  * no broker.
  */
 import { describeKafka, requireBootstrap, uniqueTopic } from '@idem/kafka-tooling';
+import { runProducerContract } from '@idem/testing';
 import { describe, expect, it } from 'vitest';
-import { runProducerContract } from '../../core/test/contract/producer-contract.js';
 import { confluentProducer, loadNative, resolveConfluentConfig } from '../src/index.js';
 import { LIBRDKAFKA_CONTRACT_SKIPS } from './support/contract-skips.js';
 import { createTopic, kafkaOf, readTopic, type StoredMessage } from './support/kafka.js';

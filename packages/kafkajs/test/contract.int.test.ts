@@ -1,7 +1,7 @@
 // The core's Producer contract, run against this adapter (`idempotentProducer(kafka).producer`) on the real
 // Apache Kafka broker, and on the memory broker's TCP server when that package provides one.
 import { describeKafka, requireBootstrap, uniqueTopic } from '@idem/kafka-tooling';
-import { runProducerContract } from '../../core/test/contract/producer-contract.js';
+import { runProducerContract } from '@idem/testing';
 import { idempotentProducer } from '../src/index.js';
 import { createTopic, kafkaOf } from './support/kafka-clients.js';
 import { readTopic } from './support/read-topic.js';

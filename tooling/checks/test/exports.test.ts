@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 // through `require` (CJS) and once through `import` (ESM), in a plain Node process that knows
 // nothing of the workspace's source condition. Run after `pnpm build`.
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const libraries = ['codec', 'core', 'memory-broker', 'kafkajs', 'confluent'];
+const libraries = ['codec', 'core', 'memory-broker', 'kafkajs', 'confluent', 'testing'];
 
 function exportNames(cwd: string, code: string, esm: boolean): string[] {
   const args = esm ? ['--input-type=module', '-e', code] : ['-e', code];

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // What a user gets from the registry: each publishable package packed with `pnpm pack` (so publishConfig
 // applies, as on `pnpm publish`), installed with npm into a fresh project outside the workspace, then
 // loaded from ESM and CJS, compiled against with tsc (moduleResolution node16, then bundler), and used for
-// one send through @idem/core's producer on @idem/memory-broker. Also runs publint --strict and
+// one send through @idem/core's producer on @idem/memory-broker (and one on @idem/testing's harness). Also runs publint --strict and
 // arethetypeswrong on each tarball. Needs `pnpm build` first and the npm registry (or npm's cache) for the
 // third-party dependencies (kafkajs, the codec's optional native backends, @types/node).
 //
@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // is skipped, saying so, otherwise.
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const checks = join(root, 'tooling/checks');
-const PACKAGES = ['codec', 'core', 'memory-broker', 'kafkajs', 'confluent'] as const;
+const PACKAGES = ['codec', 'core', 'memory-broker', 'kafkajs', 'confluent', 'testing'] as const;
 const NAMES = PACKAGES.map((p) => `@idem/${p}`);
 const enabled = process.env.CI === 'true' || process.env.IDEM_PACK_TEST === '1';
 const STEP_MS = 180_000;
@@ -100,6 +100,13 @@ const cluster = new MemoryCluster({ brokers: 1, topics: { orders: { partitions: 
 const producer = createProducer({ transport: cluster.connect(), clientId: 'pack-install' });
 const sent = await producer.send({ topic: 'orders', partition: 0, value: 'paid' });
 await producer.close();
+const { startMemoryBroker } = await import('@idem/testing');
+const broker = await startMemoryBroker({ topics: { audit: { partitions: 1 } } });
+const viaHarness = createProducer({ transport: broker.server.cluster.connect(), clientId: 'pack-install' });
+await viaHarness.send({ topic: 'audit', partition: 0, value: 'logged' });
+await viaHarness.close();
+out.harness = broker.readLog('audit', 0).map((r) => r.value);
+await broker.stop();
 const confluent = await import('@idem/confluent');
 out.send = { topic: sent.topic, partition: sent.partition, offset: String(sent.offset) };
 out.confluentNative = 'module' in confluent.loadNative() ? 'loaded' : 'absent';
@@ -120,6 +127,7 @@ import { createProducer, isIdemError, type Producer, type RecordMetadata } from 
 import { loadNative, packageName as confluentName } from '@idem/confluent';
 import { packageName as kafkajsName } from '@idem/kafkajs';
 import { MemoryCluster } from '@idem/memory-broker';
+import { checkDelivery, type MemoryBroker, runProducerContract, type Verdict } from '@idem/testing';
 
 const gzip: CompressionName = compressionCodec('gzip').name;
 const cluster = new MemoryCluster({ brokers: 1, topics: { orders: { partitions: 1 } } });
@@ -128,6 +136,9 @@ export function one(): Promise<RecordMetadata> {
   return producer.send({ topic: 'orders', value: 'paid' });
 }
 export const names: string[] = [gzip, kafkajsName, confluentName, typeof loadNative, typeof isIdemError];
+export const verdict: Verdict = checkDelivery([], []);
+export type Broker = MemoryBroker;
+export const contract: typeof runProducerContract = runProducerContract;
 // The declarations are real types, not any: a partition is a number.
 // @ts-expect-error
 export const wrong = producer.send({ topic: 'orders', partition: 'zero', value: 'paid' });
@@ -232,6 +243,7 @@ describe.skipIf(!enabled)('packed tarballs, installed outside the workspace', { 
     log(`esm: ${result.stdout}`);
     for (const name of NAMES) expect(out[name], name).toBeGreaterThan(0);
     expect(out.send).toEqual({ topic: 'orders', partition: 0, offset: '0' });
+    expect(out.harness).toEqual(['logged']);
     expect(out.confluentNative).toBe('absent');
   });
 

@@ -1,8 +1,8 @@
 import { MemoryCluster } from '@idem/memory-broker';
+import { runProducerContract } from '@idem/testing';
 import { SeededScheduler } from '@idem/testkit';
 import { createProducer } from '../../src/index.js';
 import { readRecords } from '../support/memory-harness.js';
-import { runProducerContract } from './producer-contract.js';
 
 runProducerContract('core producer on the memory broker', async ({ partitions, options }) => {
   const scheduler = new SeededScheduler(7);
