@@ -14,6 +14,9 @@ import { KafkaErrorCode } from '@idem/codec';
 import type { HandlerContext } from './context.js';
 
 const { NONE } = KafkaErrorCode;
+/** QuorumController.MAX_RECORDS_PER_USER_OP: one request may write at most this many metadata records. */
+export const MAX_RECORDS_PER_USER_OP = 10_000;
+export const EXCESSIVE_BATCH = 'Unable to perform excessively large batch operation.';
 /** DeleteRecordsRequest.HIGH_WATERMARK: delete everything up to the high watermark. */
 const HIGH_WATERMARK = -1n;
 
@@ -33,6 +36,24 @@ export function handleCreatePartitions(
     errorMessage: 'Duplicate topic name.',
   }));
   const rest = request.topics.filter((t) => count.get(t.name) === 1);
+  // One PartitionRecord per new partition; past the controller's bound the whole operation fails.
+  const records = rest.reduce((sum, t) => {
+    const current = cluster.topic(t.name)?.partitions.length ?? t.count;
+    return sum + Math.max(0, t.count - current);
+  }, 0);
+  if (injected === undefined && records > MAX_RECORDS_PER_USER_OP) {
+    return {
+      throttleTimeMs: 0,
+      results: [
+        ...duplicates,
+        ...rest.map((t) => ({
+          name: t.name,
+          errorCode: KafkaErrorCode.POLICY_VIOLATION,
+          errorMessage: EXCESSIVE_BATCH,
+        })),
+      ],
+    };
+  }
   return {
     throttleTimeMs: 0,
     results: [

@@ -23,10 +23,29 @@ import {
 import { validateTopicName } from '../cluster/topic-name.js';
 import type { HandlerContext } from './context.js';
 import { ZERO_UUID } from './metadata.js';
+import { EXCESSIVE_BATCH, MAX_RECORDS_PER_USER_OP } from './partition-admin.js';
 
 export function handleCreateTopics(ctx: HandlerContext, request: CreateTopicsRequest): CreateTopicsResponse {
   const injected = ctx.plan.topLevelError?.errorCode;
   const seen = new Set<string>();
+  // A TopicRecord and a PartitionRecord each: past the controller's bound the whole operation fails.
+  const records = request.topics.reduce(
+    (sum, t) =>
+      sum +
+      1 +
+      (t.assignments.length > 0
+        ? t.assignments.length
+        : t.numPartitions === -1
+          ? ctx.cluster.defaultPartitions
+          : Math.max(t.numPartitions, 0)),
+    0,
+  );
+  if (injected === undefined && records > MAX_RECORDS_PER_USER_OP) {
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((t) => failure(t.name, KafkaErrorCode.POLICY_VIOLATION, EXCESSIVE_BATCH)),
+    };
+  }
   return {
     throttleTimeMs: 0,
     topics: request.topics.map((t) => {

@@ -94,6 +94,34 @@ describe('CreatePartitions', () => {
   });
 });
 
+describe('excessive batches', () => {
+  it('CreatePartitions and CreateTopics past 10,000 new records fail whole with POLICY_VIOLATION, at once', async () => {
+    const c = cluster();
+    const grow = await call(c, 1, 'CreatePartitions', 3, {
+      topics: [
+        { name: 't', count: 2_147_483_647, assignments: null },
+        { name: 'missing', count: 2, assignments: null },
+      ],
+      timeoutMs: 1000,
+      validateOnly: false,
+    });
+    expect(grow.results.map((r) => [r.errorCode, r.errorMessage])).toEqual([
+      [E.POLICY_VIOLATION, 'Unable to perform excessively large batch operation.'],
+      [E.POLICY_VIOLATION, 'Unable to perform excessively large batch operation.'],
+    ]);
+    const create = await call(c, 1, 'CreateTopics', 7, {
+      topics: [
+        { name: 'huge', numPartitions: 2_147_483_647, replicationFactor: 1, assignments: [], configs: [] },
+      ],
+      timeoutMs: 1000,
+      validateOnly: true,
+    });
+    expect(create.topics[0]!.errorCode).toBe(E.POLICY_VIOLATION);
+    expect(c.partitionCount('t')).toBe(1);
+    expect(c.topicNames).not.toContain('huge');
+  });
+});
+
 describe('DeleteRecords', () => {
   it('moves the log start offset; ListOffsets, Fetch and Produce see it; producer state is kept', async () => {
     const c = cluster();

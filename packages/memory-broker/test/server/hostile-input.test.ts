@@ -61,6 +61,32 @@ function templates(): Buffer[] {
       protocolType: 'consumer',
       protocols: [{ name: 'range', metadata: Buffer.from([0, 1, 2]) }],
     }),
+    frame('DescribeConfigs', 4, {
+      resources: [{ resourceType: 2, resourceName: 't', configurationKeys: null }],
+      includeSynonyms: true,
+    }),
+    frame('IncrementalAlterConfigs', 1, {
+      resources: [
+        {
+          resourceType: 2,
+          resourceName: 't',
+          configs: [{ name: 'retention.ms', configOperation: 0, value: '9' }],
+        },
+      ],
+      validateOnly: true,
+    }),
+    frame('CreatePartitions', 3, {
+      topics: [{ name: 't', count: 3, assignments: null }],
+      timeoutMs: 100,
+      validateOnly: true,
+    }),
+    frame('DeleteRecords', 2, {
+      topics: [{ name: 'hostile', partitions: [{ partitionIndex: 0, offset: 0n }] }],
+      timeoutMs: 100,
+    }),
+    frame('DeleteGroups', 2, { groupsNames: ['hostile-none'] }),
+    frame('DescribeCluster', 2, { includeClusterAuthorizedOperations: true, endpointType: 1 }),
+    frame('DescribeTopicPartitions', 0, { topics: [{ name: 't' }], responsePartitionLimit: 1 }),
     frame('OffsetCommit', 8, {
       groupId: 'hostile',
       generationIdOrMemberEpoch: -1,
