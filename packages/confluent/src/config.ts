@@ -18,13 +18,19 @@ export interface ConfluentProducerConfig extends ProducerOptions {
   readonly statisticsIntervalMs?: number;
 }
 
+/** What resolveConfluentConfig returns: the librdkafka properties, and the settings the adapter itself uses (times in ms). */
 export interface ResolvedConfluentConfig {
   /** What librdkafka gets. */
   readonly properties: Readonly<Record<string, RdkafkaValue>>;
+  /** librdkafka's delivery.timeout.ms as set in `properties` (a raw `rdkafka` value included). */
   readonly deliveryTimeoutMs: number;
+  /** How long connecting, and waiting for space in librdkafka's queue, may take. */
   readonly maxBlockMs: number;
+  /** The retries the options asked for (librdkafka gets at most 2147483647); named in RetriesExhaustedError. */
   readonly retries: number;
+  /** How often librdkafka's statistics are refreshed. */
   readonly statisticsIntervalMs: number;
+  /** The resolved metadata max age (librdkafka's metadata.max.age.ms is set only if it was given). */
   readonly metadataMaxAgeMs: number;
 }
 

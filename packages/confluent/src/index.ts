@@ -1,4 +1,9 @@
-/** Public API of @idem/confluent. Everything a user may import is re-exported here; other modules are internal. */
+/**
+ * Public API of @idem/confluent. Everything a user may import is re-exported here; other modules are internal.
+ *
+ * @packageDocumentation
+ */
+/** This package's name on npm. */
 export const packageName = '@idem/confluent';
 
 // idem's errors and types a user of this package touches, so no second dependency is needed.

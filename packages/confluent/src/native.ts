@@ -53,6 +53,7 @@ export interface NativeModule {
   readonly CODES: { readonly ERRORS: Readonly<Record<string, number>> };
 }
 
+/** The npm name of the optional peer dependency that provides librdkafka's binding. */
 export const PEER_NAME = '@confluentinc/kafka-javascript';
 
 let cached: { module: NativeModule } | { reason: string } | undefined;

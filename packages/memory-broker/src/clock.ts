@@ -3,8 +3,11 @@
  * virtual clock: the broker never reads `Date.now` or schedules a timer except through this port.
  */
 export interface Clock {
+  /** The current time, in milliseconds since the epoch. */
   now(): number;
+  /** Calls `fn` once, `ms` milliseconds of this clock from now; returns a handle for clearTimeout. */
   setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timer from setTimeout; a handle whose timer already ran or was cleared is ignored. */
   clearTimeout(handle: unknown): void;
 }
 
@@ -39,16 +42,19 @@ export class ManualClock implements Clock {
     this.current = start;
   }
 
+  /** The virtual time, in milliseconds; it changes only through `advance` and `runAll`. */
   now(): number {
     return this.current;
   }
 
+  /** Schedules `fn` for `ms` (a negative delay counts as 0) of virtual time from now; returns the timer's id. */
   setTimeout(fn: () => void, ms: number): unknown {
     const timer: ManualTimer = { id: this.nextId++, at: this.current + Math.max(0, ms), fn };
     this.timers.push(timer);
     return timer.id;
   }
 
+  /** Cancels the timer with this id; an id that already fired or is unknown is ignored. */
   clearTimeout(handle: unknown): void {
     this.timers = this.timers.filter((t) => t.id !== handle);
   }

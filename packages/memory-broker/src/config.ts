@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { BrokerProfile } from './partition/profile.js';
 import type { Random } from './random.js';
 
+/** `message.timestamp.type`: keep the producer's timestamps (CreateTime) or stamp each batch on append (LogAppendTime). */
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
 
 /** The per-topic settings that change how a produce is answered. */
@@ -22,6 +23,7 @@ export interface TopicConfig {
   readonly messageTimestampAfterMaxMs: number;
 }
 
+/** Kafka 4.3.0's default for each TopicConfig setting (sizes in bytes, times in ms). */
 export const DEFAULT_TOPIC_CONFIG: TopicConfig = Object.freeze({
   messageTimestampType: 'CreateTime',
   maxMessageBytes: 1_048_588,
@@ -30,19 +32,30 @@ export const DEFAULT_TOPIC_CONFIG: TopicConfig = Object.freeze({
   messageTimestampAfterMaxMs: 3_600_000,
 });
 
+/** How MemoryCluster.createTopic (and the `topics` cluster option) creates a topic. */
 export interface CreateTopicOptions {
+  /** Number of partitions, a positive integer; default the cluster's `defaultPartitions`. */
   readonly partitions?: number;
+  /** Overrides of the cluster's topic defaults. */
   readonly config?: Partial<TopicConfig>;
   /** Leader node of each partition; default round-robin over the brokers. */
   readonly leaders?: readonly number[];
 }
 
+/** Options of a MemoryCluster; every one has a default. */
 export interface MemoryClusterOptions {
   /** Number of brokers; node ids are 1..N (tooling/kafka's single broker is node 1). Default 1. */
   readonly brokers?: number;
+  /** Time source for the brokers; default realClock (a ManualClock for a deterministic test). */
   readonly clock?: Clock;
   /** Seeded source for random faults (a function, or core's `{ next() }` port); default `seededRandom(seed ?? 1)`. */
-  readonly random?: Random | { next(): number };
+  readonly random?:
+    | Random
+    | {
+        /** Uniform in [0, 1). */
+        next(): number;
+      };
+  /** Seed of the default `random`; default 1. */
   readonly seed?: number;
   /** Which Kafka release's producer-state rules to follow; default '2.5-4.4' (Kafka 4.3.0). */
   readonly profile?: BrokerProfile;

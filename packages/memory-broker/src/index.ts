@@ -1,4 +1,9 @@
-/** Public API of @idem/memory-broker. Everything a user may import is re-exported here; other modules are internal. */
+/**
+ * Public API of @idem/memory-broker. Everything a user may import is re-exported here; other modules are internal.
+ *
+ * @packageDocumentation
+ */
+/** This package's name on npm. */
 export const packageName = '@idem/memory-broker';
 
 export { type Clock, ManualClock, realClock } from './clock.js';

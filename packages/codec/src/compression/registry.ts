@@ -22,6 +22,7 @@ const shared = globalThis as typeof globalThis & { [REGISTRY_KEY]?: CompressionC
 shared[REGISTRY_KEY] ??= [noneCodec, gzipCodec, snappyCodec, lz4Codec, zstdCodec];
 const codecs: CompressionCodec[] = shared[REGISTRY_KEY];
 
+/** Kafka's codec id for each compression.type name (the low 3 bits of the batch attributes). */
 export const COMPRESSION_IDS: Readonly<Record<CompressionName, CompressionId>> = {
   none: 0,
   gzip: 1,
@@ -30,6 +31,7 @@ export const COMPRESSION_IDS: Readonly<Record<CompressionName, CompressionId>> =
   zstd: 4,
 };
 
+/** The compression.type names indexed by codec id. */
 export const COMPRESSION_NAMES: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 /** The codec for a Kafka codec id (0..4) or name. */

@@ -40,6 +40,7 @@ export interface AppendedBatch {
   readonly lastOffset: number;
 }
 
+/** One entry of the cluster's event log (`cluster.events`); which optional fields are set depends on `kind`. */
 export interface ClusterEvent {
   /** Position in the log, from 1. */
   readonly seq: number;

@@ -67,6 +67,10 @@ function viewOf(log: PartitionLog, fromOffset?: number): LogView {
   };
 }
 
+/**
+ * An in-memory Kafka cluster of one or more brokers: create topics, inject faults through `faults`, serve requests
+ * through `connect()` (idem core's Transport) or `handleFrame` (wire bytes), and read the logs and `events` back.
+ */
 export class MemoryCluster implements ConnectionHost {
   readonly clock: Clock;
   readonly random: Random;
@@ -132,10 +136,12 @@ export class MemoryCluster implements ConnectionHost {
     return [...this.model.topics.keys()];
   }
 
+  /** How many partitions the topic has; 0 if no such topic exists (a deleted topic included). */
   partitionCount(topic: string): number {
     return this.model.topic(topic)?.partitions.length ?? 0;
   }
 
+  /** The node id of the partition's leader; throws a RangeError if there is no such partition. */
   leaderOf(topic: string, partition: number): number {
     return this.requirePartition(topic, partition).leaderId;
   }
@@ -152,6 +158,10 @@ export class MemoryCluster implements ConnectionHost {
 
   // ---- administration ----
 
+  /**
+   * Creates a topic (default `defaultPartitions` partitions, leaders round-robin). Throws an Error for an invalid or
+   * existing name or an unknown leader, a RangeError for a partition count that is not a positive integer.
+   */
   createTopic(name: string, options: CreateTopicOptions = {}): void {
     this.model.createTopic(name, options);
   }
@@ -239,6 +249,7 @@ export class MemoryCluster implements ConnectionHost {
     return null;
   }
 
+  /** Switches to another Kafka release's producer-state rules (see BrokerProfile), from the next Produce on. */
   setProfile(profile: BrokerProfile): void {
     if (profile === this.model.profile) return;
     this.model.profile = profile;

@@ -12,6 +12,8 @@
  */
 export type BrokerProfile = '1.0-1.1' | '2.0-2.4' | '2.5-4.4' | '4.5+';
 
+/** The profile a cluster follows unless told otherwise: '2.5-4.4', as Kafka 4.3.0 in tooling/kafka behaves. */
 export const DEFAULT_PROFILE: BrokerProfile = '2.5-4.4';
 
+/** Every BrokerProfile, oldest release first. */
 export const BROKER_PROFILES: readonly BrokerProfile[] = ['1.0-1.1', '2.0-2.4', '2.5-4.4', '4.5+'];
