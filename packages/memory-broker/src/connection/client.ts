@@ -19,6 +19,7 @@ import { SERVED_VERSIONS } from '../handlers/versions.js';
 import { decodeResponseFrame, encodeRequestFrame } from '../wire/client-frames.js';
 import { BrokerConnectionError, clientClosed } from './errors.js';
 
+/** Options of MemoryCluster.connect. */
 export interface ConnectOptions {
   /** Encode requests and decode responses through the codec as Kafka frames. Default false (objects, fast). */
   readonly wire?: boolean;
@@ -56,6 +57,11 @@ const DEFAULT_VERSIONS: Readonly<Record<ProducerApi, number>> = {
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * A client of one MemoryCluster, from MemoryCluster.connect: Metadata, InitProducerId and Produce as idem core's
+ * Transport port expects, over one connection per broker. A refused, reset or closed connection rejects with a
+ * BrokerConnectionError.
+ */
 export class MemoryClient {
   private readonly connectionIds = new Map<number, string>();
   private readonly inFlight = new Map<number, number>();

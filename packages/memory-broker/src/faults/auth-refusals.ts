@@ -11,6 +11,7 @@ export interface AuthMatch {
   readonly nodeId?: number;
 }
 
+/** How many connection attempts Faults.refuseAuthentication refuses, or for how long; either ends the refusal. */
 export interface AuthRefusalOptions {
   /** How many connection attempts to refuse; default `Infinity` (bad credentials). */
   readonly count?: number;

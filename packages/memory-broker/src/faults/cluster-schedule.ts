@@ -14,6 +14,11 @@ import type { RequestPlan } from './plan.js';
 /** A fixed number of milliseconds (or bytes), or a `[min, max]` range the seeded source draws from. */
 export type ValueRange = number | readonly [number, number];
 
+/**
+ * The cluster-level faults of a random schedule (RandomScheduleOptions.cluster). Each kind (topicDelete,
+ * brokerStop, ...) is a probability in [0, 1] per request the schedule applies to, absent meaning never; the
+ * other fields tune it, times in clock ms.
+ */
 export interface ClusterFaultOptions {
   /** Seeded source for these dice (keep it apart from the per-request kinds' source). */
   readonly random: () => number;

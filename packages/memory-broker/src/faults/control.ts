@@ -11,14 +11,19 @@ export type RestartMode =
   /** State lost or expired: every producer entry is gone, so a retry is appended again. */
   | 'lost';
 
+/** How a broker restarts (Faults.restartBroker, MemoryCluster.restartBroker). */
 export interface RestartOptions {
+  /** What happens to the producer state of the partitions it leads; default 'clean'. */
   readonly producerState?: RestartMode;
-  /** Keep the broker down this long (clock ms): connections are refused and its partitions have no leader. */
+  /** Keep the broker down this long (clock ms): connections are refused and its partitions have no leader. Default 0. */
   readonly downMs?: number;
 }
 
+/** Which connections a reset applies to: those matching every field given; `{}` matches all. */
 export interface ConnectionFilter {
+  /** Connections to this broker only. */
   readonly nodeId?: number;
+  /** Only the connection with this id. */
   readonly connectionId?: string;
 }
 

@@ -13,16 +13,22 @@ import { RandomSchedule, type RandomScheduleOptions } from './random-schedule.js
 import { RetryRefusals } from './retry-refusals.js';
 import { type FaultHandle, type FaultRule, Gate, type HoldHandle } from './rules.js';
 
+/** How many matching requests a fault affects; a count that is not positive throws a RangeError. */
 export interface CountOption {
   /** How many matching requests to affect; default 1, `Infinity` until cancelled. */
   readonly count?: number;
 }
 
+/** Options of Faults.loseRequest and Faults.loseResponse. */
 export interface LossOptions extends CountOption {
   /** What follows the loss — 'reset' (default): the connection is reset and the client's promise rejects. 'blackhole': silence until the client disconnects. */
   readonly afterwards?: AfterLoss;
 }
 
+/**
+ * The fault-injection API of a cluster (`cluster.faults`): programmed rules matched against each request in
+ * arrival order, a random schedule, and direct actions on brokers, partitions and connections.
+ */
 export class Faults {
   private rules: FaultRule[] = [];
   private nextId = 1;
@@ -155,6 +161,7 @@ export class Faults {
     this.control.setProfile(profile);
   }
 
+  /** Follow another Kafka release's producer-state rules (see BrokerProfile), from the next Produce on. */
   setProfile(profile: BrokerProfile): void {
     this.control.setProfile(profile);
   }
@@ -164,6 +171,10 @@ export class Faults {
     return this.control.moveLeader(topic, partition, toNodeId);
   }
 
+  /**
+   * Restart broker `nodeId`: its connections reset, it forgets its producer-id block, and the producer state of the
+   * partitions it leads follows `producerState`. Throws a RangeError for an unknown node.
+   */
   restartBroker(nodeId: number, options: RestartOptions = {}): void {
     this.control.restartBroker(nodeId, options);
   }

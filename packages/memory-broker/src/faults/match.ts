@@ -30,9 +30,13 @@ export type ConsumerAdminApi =
   | 'DescribeCluster'
   | 'DescribeTopicPartitions';
 
+/** Which requests a fault rule applies to: every field given must match; `{}` matches every request. */
 export interface RequestMatch {
+  /** The request's API, or any of these. */
   readonly api?: ServedApi | readonly ServedApi[];
+  /** The broker the request is sent to. */
   readonly nodeId?: number;
+  /** The connection the request arrives on. */
   readonly connectionId?: string;
   /** For Produce (and DescribeProducers): the request touches this topic ... */
   readonly topic?: string;

@@ -11,6 +11,7 @@ import type { RequestFacts, ServedApi } from './match.js';
 import type { RequestPlan } from './plan.js';
 import { PRE_DUPLICATE_CHECK_CODES, type RetryRefusals } from './retry-refusals.js';
 
+/** The chance, in [0, 1], that each per-request fault kind hits a request the schedule applies to; absent means never. */
 export interface FaultProbabilities {
   /** Reset the connections of the node the request went to, before processing it (requests in flight are lost). */
   readonly reset?: number;
@@ -40,7 +41,9 @@ export interface FaultProbabilities {
   readonly retryRefused?: number;
 }
 
+/** Options of Faults.randomSchedule. */
 export interface RandomScheduleOptions {
+  /** How likely each per-request fault kind is. */
   readonly probabilities: FaultProbabilities;
   /** Defaults to the cluster's seeded source. */
   readonly random?: () => number;

@@ -27,6 +27,7 @@ export interface FaultHandle {
   /** Requests it will still affect. */
   readonly remaining: number;
   readonly active: boolean;
+  /** Retires the fault: no later request matches it (a retry refusal it already armed still applies). Idempotent. */
   cancel(): void;
 }
 
@@ -34,6 +35,8 @@ export interface FaultHandle {
 export interface HoldHandle extends FaultHandle {
   /** Responses parked right now. */
   readonly held: number;
+  /** Stops holding further responses; those already parked stay parked until `release()`. */
+  cancel(): void;
   /** Delivers every parked response (in the order they were parked) and stops holding. */
   release(): void;
 }

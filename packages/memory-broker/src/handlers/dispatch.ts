@@ -108,7 +108,9 @@ export interface ApiTypes {
   };
 }
 
+/** The request object of API `A`, as the codec decodes it (what MemoryCluster.request takes). */
 export type RequestOf<A extends ServedApi> = ApiTypes[A]['request'];
+/** The response object of API `A`, as the codec encodes it (what MemoryCluster.request resolves with). */
 export type ResponseOf<A extends ServedApi> = ApiTypes[A]['response'];
 
 /**

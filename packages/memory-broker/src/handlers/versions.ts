@@ -1,15 +1,19 @@
 /** The API versions this broker serves and advertises. */
 import type { ServedApi } from '../faults/match.js';
 
+/** The versions of one API this broker serves. */
 export interface ServedRange {
+  /** Kafka's api key of the API. */
   readonly apiKey: number;
   /** Lowest version actually served; lower ones are refused as Kafka refuses them (the connection closes). */
   readonly min: number;
+  /** Highest version served, and the one MemoryCluster.request uses by default. */
   readonly max: number;
   /** What ApiVersions advertises as the minimum (Kafka 4 advertises Produce from 0, see KAFKA-18659). */
   readonly advertisedMin: number;
 }
 
+/** The versions served of each API (Kafka 4.3.0's ranges); a request at any other version closes the connection. */
 export const SERVED_VERSIONS: Readonly<Record<ServedApi, ServedRange>> = {
   Produce: { apiKey: 0, min: 3, max: 13, advertisedMin: 0 },
   Metadata: { apiKey: 3, min: 0, max: 13, advertisedMin: 0 },
