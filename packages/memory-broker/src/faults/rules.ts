@@ -31,12 +31,10 @@ export interface FaultHandle {
   cancel(): void;
 }
 
-/** A hold: matching responses wait until `release()`. */
+/** A hold: matching responses wait until `release()`; `cancel()` holds no more but leaves the parked ones parked. */
 export interface HoldHandle extends FaultHandle {
   /** Responses parked right now. */
   readonly held: number;
-  /** Stops holding further responses; those already parked stay parked until `release()`. */
-  cancel(): void;
   /** Delivers every parked response (in the order they were parked) and stops holding. */
   release(): void;
 }
