@@ -11,6 +11,7 @@ import type { MemoryClusterOptions } from '../config.js';
 import { type BrokerServerLogger, stderrLogger } from './logger.js';
 import { type SessionHost, SocketSession } from './socket-session.js';
 
+/** Options of a MemoryBrokerServer's sockets. */
 export interface BrokerServerOptions {
   /** Where malformed frames, unknown APIs and the like are reported; default stderr. */
   readonly logger?: BrokerServerLogger;
@@ -18,6 +19,7 @@ export interface BrokerServerOptions {
   readonly maxFrameSize?: number;
 }
 
+/** Where MemoryBrokerServer.listen binds its sockets and what Metadata advertises. */
 export interface ListenOptions {
   /** Interface to bind; default 127.0.0.1 (loopback only). */
   readonly host?: string;
@@ -29,15 +31,22 @@ export interface ListenOptions {
   readonly advertisedHost?: string;
 }
 
+/** Where one broker listens, as Metadata advertises it. */
 export interface BrokerAddress {
   readonly nodeId: number;
+  /** The advertised host name. */
   readonly host: string;
+  /** The TCP port actually bound. */
   readonly port: number;
 }
 
 const DEFAULT_MAX_FRAME_SIZE = 104_857_600;
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 
+/**
+ * Serves a MemoryCluster over TCP, one listening socket per broker: `start` makes a cluster and listens, `listen`
+ * binds (it throws if already listening, and a RangeError if `ports` does not name one port per broker), `close` stops.
+ */
 export class MemoryBrokerServer implements SessionHost {
   readonly logger: BrokerServerLogger;
   readonly maxFrameSize: number;

@@ -1,6 +1,8 @@
 /** Where the TCP server reports what it does to connections (malformed frames, unknown APIs, resets). */
 export interface BrokerServerLogger {
+  /** Something worth knowing, as the CLI's startup and shutdown lines; one message, without a trailing newline. */
   info(message: string): void;
+  /** Something gone wrong, as a connection closed for what it sent; one message, without a trailing newline. */
   warn(message: string): void;
 }
 
