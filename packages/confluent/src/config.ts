@@ -5,6 +5,7 @@ import { ConfigError, type ProducerOptions, resolveProducerConfig } from '@idem/
 /** A librdkafka property value as the binding takes it. */
 export type RdkafkaValue = string | number | boolean;
 
+/** What confluentProducer takes: idem's producer options, plus `bootstrapServers` (required) and raw librdkafka properties. */
 export interface ConfluentProducerConfig extends ProducerOptions {
   /** `host:port` or a list of them (librdkafka's bootstrap.servers). */
   readonly bootstrapServers: string | readonly string[];
