@@ -5,7 +5,7 @@ import { ConfigError, type ProducerOptions, resolveProducerConfig } from '@idem/
 /** A librdkafka property value as the binding takes it. */
 export type RdkafkaValue = string | number | boolean;
 
-/** What confluentProducer takes: idem's producer options, plus `bootstrapServers` (required) and raw librdkafka properties. */
+/** What confluentProducer takes: idem's producer options, `bootstrapServers` (required), raw librdkafka properties. */
 export interface ConfluentProducerConfig extends ProducerOptions {
   /** `host:port` or a list of them (librdkafka's bootstrap.servers). */
   readonly bootstrapServers: string | readonly string[];
@@ -19,7 +19,7 @@ export interface ConfluentProducerConfig extends ProducerOptions {
   readonly statisticsIntervalMs?: number;
 }
 
-/** What resolveConfluentConfig returns: the librdkafka properties, and the settings the adapter itself uses (times in ms). */
+/** What resolveConfluentConfig returns: the librdkafka properties and the settings the adapter uses (times in ms). */
 export interface ResolvedConfluentConfig {
   /** What librdkafka gets. */
   readonly properties: Readonly<Record<string, RdkafkaValue>>;

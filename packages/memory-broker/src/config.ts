@@ -3,7 +3,7 @@ import type { Clock } from './clock.js';
 import type { BrokerProfile } from './partition/profile.js';
 import type { Random } from './random.js';
 
-/** `message.timestamp.type`: keep the producer's timestamps (CreateTime) or stamp each batch on append (LogAppendTime). */
+/** `message.timestamp.type`: keep the producer's timestamps (CreateTime) or stamp batches on append (LogAppendTime). */
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
 
 /** The per-topic settings that change how a produce is answered. */

@@ -13,7 +13,10 @@ import type { ClusterModel } from './model.js';
 
 export type { StopBrokerOptions };
 
-/** Kafka's default broker.session.timeout.ms: how long, in ms, a stopped broker keeps its leaderships unless `failoverAfterMs` says otherwise. */
+/**
+ * Kafka's default broker.session.timeout.ms: how long, in ms, a stopped broker keeps its leaderships unless
+ * `failoverAfterMs` says otherwise.
+ */
 export const DEFAULT_SESSION_TIMEOUT_MS = 9_000;
 
 export function stopBroker(model: ClusterModel, nodeId: number, options: StopBrokerOptions = {}): void {

@@ -15,7 +15,7 @@ export type RestartMode =
 export interface RestartOptions {
   /** What happens to the producer state of the partitions it leads; default 'clean'. */
   readonly producerState?: RestartMode;
-  /** Keep the broker down this long (clock ms): connections are refused and its partitions have no leader. Default 0. */
+  /** Keep the broker down this long (clock ms; default 0): connections are refused, its partitions have no leader. */
   readonly downMs?: number;
 }
 

@@ -11,7 +11,7 @@ import type { RequestFacts, ServedApi } from './match.js';
 import type { RequestPlan } from './plan.js';
 import { PRE_DUPLICATE_CHECK_CODES, type RetryRefusals } from './retry-refusals.js';
 
-/** The chance, in [0, 1], that each per-request fault kind hits a request the schedule applies to; absent means never. */
+/** The chance, in [0, 1], of each per-request fault kind for a request the schedule applies to; absent: never. */
 export interface FaultProbabilities {
   /** Reset the connections of the node the request went to, before processing it (requests in flight are lost). */
   readonly reset?: number;
