@@ -1,42 +1,14 @@
 /** `pnpm sim` (test/simulation/sim-cli.ts) run as a child process: help, version, bad input, one good run. */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { runTsScript, type ScriptRun } from '@idem/testkit';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-// The flags of the root package.json's `sim` script.
-const NODE_ARGS = [
-  '--experimental-transform-types',
-  '--disable-warning=ExperimentalWarning',
-  '--conditions=@idem/source',
-  '--import',
-  './tooling/testkit/src/register-ts.mjs',
-  'packages/core/test/simulation/sim-cli.ts',
-];
 const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function sim(args: readonly string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [...NODE_ARGS, ...args],
-      { cwd: ROOT, timeout: timeoutMs, killSignal: 'SIGKILL' },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const sim = (args: readonly string[], timeoutMs?: number): Promise<ScriptRun> =>
+  runTsScript('packages/core/test/simulation/sim-cli.ts', args, timeoutMs);
 
 describe('pnpm sim', () => {
   it('--help lists every flag with its default and exits 0', async () => {

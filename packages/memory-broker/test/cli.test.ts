@@ -1,43 +1,18 @@
 /** `idem-broker` (src/cli.ts) run as a child process: help, version, bad input, and a start and stop. */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT, runTsScript, type ScriptRun, TS_NODE_ARGS } from '@idem/testkit';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 // The sources, run the way the root package.json's scripts run TypeScript (dist/cli.js is the same code, built).
-const NODE_ARGS = [
-  '--experimental-transform-types',
-  '--disable-warning=ExperimentalWarning',
-  '--conditions=@idem/source',
-  '--import',
-  './tooling/testkit/src/register-ts.mjs',
-  'packages/memory-broker/src/cli.ts',
-];
+const CLI = 'packages/memory-broker/src/cli.ts';
 const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function broker(args: readonly string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [...NODE_ARGS, ...args],
-      { cwd: ROOT, timeout: timeoutMs, killSignal: 'SIGKILL' },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const broker = (args: readonly string[], timeoutMs?: number): Promise<ScriptRun> =>
+  runTsScript(CLI, args, timeoutMs);
 
 function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -138,9 +113,9 @@ describe('idem-broker (process)', () => {
   it('starts, prints its address on stdout, serves it, and stops with 0 on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      [...NODE_ARGS, '--port', '0', '--brokers', '2', '--topic', 'orders:3'],
+      [...TS_NODE_ARGS, CLI, '--port', '0', '--brokers', '2', '--topic', 'orders:3'],
       {
-        cwd: ROOT,
+        cwd: REPO_ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

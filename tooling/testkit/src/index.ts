@@ -11,5 +11,6 @@ export {
   type ViolationKind,
 } from './checker.js';
 export { Prng } from './prng.js';
+export { REPO_ROOT, runTsScript, type ScriptRun, TS_NODE_ARGS } from './run-ts-script.js';
 export { type RunOptions, type RunResult, SeededScheduler, settleMicrotasks } from './scheduler.js';
 export { VirtualClock } from './virtual-clock.js';
