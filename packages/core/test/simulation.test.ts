@@ -17,9 +17,13 @@ const REGRESSION_SEEDS = [33_572];
  * OUT_OF_ORDER there was taken as proof that it was not (a false "not persisted"). 1155, 1273: a connection
  * opened while the broker was down skipped the authentication handshake once it came back. 23307, 24918,
  * 29157, 31851, 53599: the same two mistakes for a topic recreated while none of our Produce requests reached it
- * (the producer now watches the topic id in Metadata and speaks Produce v13 by id).
+ * (the producer now watches the topic id in Metadata and speaks Produce v13 by id). 537973, 577691: a batch that
+ * may sit in the deleted log was called "not written" once the new log's answers were trusted again (renumbered,
+ * or an OUT_OF_ORDER after the first in-order ack there); it now stays possibly persisted for good.
  */
-const WIDE_REGRESSION_SEEDS = [494, 590, 1155, 1214, 1273, 2595, 23_307, 24_918, 29_157, 31_851, 53_599];
+const WIDE_REGRESSION_SEEDS = [
+  494, 590, 1155, 1214, 1273, 2595, 23_307, 24_918, 29_157, 31_851, 53_599, 537_973, 577_691,
+];
 
 function report(result: SimResult, wide = false): void {
   if (result.ok) return;

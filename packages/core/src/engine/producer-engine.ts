@@ -440,8 +440,7 @@ export class ProducerEngine implements Producer {
   private onTopicMayBeGone(topic: string): void {
     for (const entry of this.placement.partitions.values()) {
       if (entry.topic !== topic) continue;
-      entry.brokerStateInDoubt = true;
-      entry.okSinceLeader = false;
+      entry.markStateInDoubt();
       // A recreated topic's leader epochs start again from 0: what we knew of the old one must not mask them.
       entry.leaderEpoch = -1;
     }

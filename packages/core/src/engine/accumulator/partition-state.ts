@@ -67,6 +67,18 @@ export class PartitionEntry {
    * (docs/design.md §"The unknown-fate rule"). Cleared by the next in-order acknowledgement.
    */
   brokerStateInDoubt = false;
+
+  /**
+   * The topic was reported unknown or recreated: the broker's state for us may be gone, and with it the log our
+   * earlier batches went to. Every unfinished batch that may already be written may sit in the deleted log, so it
+   * is marked for good: no later answer may call it certainly not written (docs/design.md §"The unknown-fate
+   * rule").
+   */
+  markStateInDoubt(): void {
+    this.brokerStateInDoubt = true;
+    this.okSinceLeader = false;
+    for (const batch of this.inflight) if (batch.possiblyPersisted) batch.mayBeInDeletedLog = true;
+  }
   /** Outstanding requests holding a batch of this partition, and the node they went to. */
   wireCount = 0;
   wireNode = -1;
@@ -141,6 +153,11 @@ export class ProducerBatch {
   possiblyPersisted = false;
   /** Renumbered by an epoch bump. */
   rewritten = false;
+  /**
+   * It may have been written to a log the topic's deletion took away (PartitionEntry.markStateInDoubt): whatever
+   * this log says later, it is never "certainly not written".
+   */
+  mayBeInDeletedLog = false;
   /** A request holding this batch is outstanding. */
   onWire = false;
   /** Not to be resent before this clock time. */

@@ -63,7 +63,10 @@ function rewrite(ctx: EngineContext, entry: PartitionEntry): void {
     batch.baseSequence = sequence;
     batch.bytes = ctx.codec.restamp(batch.bytes!, identity.producerId, identity.epoch, sequence);
     batch.rewritten = true;
-    batch.possiblyPersisted = false;
+    // Not appended under its old identity in this log — but one that may sit in a deleted log stays "possibly
+    // persisted", so no later outcome calls it certainly not written (docs/design.md §"The unknown-fate rule").
+    if (batch.possiblyPersisted && entry.brokerStateInDoubt) batch.mayBeInDeletedLog = true;
+    batch.possiblyPersisted = batch.mayBeInDeletedLog;
     batch.retryAt = now;
     sequence = incrementSequence(sequence, batch.recordCount);
   }

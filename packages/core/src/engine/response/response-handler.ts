@@ -172,8 +172,7 @@ function onOtherError(
   if (code === KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION || code === KafkaErrorCode.UNKNOWN_TOPIC_ID) {
     // The topic may have been deleted, and may come back empty: the broker's state for us there may be gone, so
     // until an in-order acknowledgement shows it again nothing proves earlier batches and only one batch goes out.
-    entry.brokerStateInDoubt = true;
-    entry.okSinceLeader = false;
+    entry.markStateInDoubt();
   }
   if (isLeadershipError(code)) {
     const hint = response.currentLeader;

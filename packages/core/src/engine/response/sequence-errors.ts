@@ -42,7 +42,7 @@ export function onOutOfOrder(ctx: EngineContext, batch: ProducerBatch, logStartO
     // Not in this log — but if the topic was reported unknown since, it may be in the deleted one, which readers
     // may have consumed: then it stays possibly persisted.
     if (previous.status === 'unknownFate') {
-      if (entry.brokerStateInDoubt) reportUnknown(ctx, previous);
+      if (entry.brokerStateInDoubt || previous.mayBeInDeletedLog) reportUnknown(ctx, previous);
       else settleNotWritten(ctx, previous);
     }
     if (previous.status === 'deadUnknown') previous.status = 'deadNotWritten';
