@@ -343,25 +343,50 @@ describe.skipIf(skip !== null)(
     it('DeleteGroups: an empty group and its offsets go; an unknown group is GROUP_ID_NOT_FOUND', async () => {
       const [memory, real] = await onBoth('delete-groups', async (t, topic) => {
         const group = `${topic}-group`;
-        const coordinator = await t.request('FindCoordinator', 3, { key: group, keyType: 0 });
-        const commit = await t.request('OffsetCommit', 8, {
-          groupId: group,
-          generationIdOrMemberEpoch: -1,
-          memberId: '',
-          topics: [
-            {
-              name: topic,
-              partitions: [{ partitionIndex: 0, committedOffset: 0n, committedMetadata: null }],
-            },
-          ],
-        });
+        // A fresh Kafka answers COORDINATOR_LOAD_IN_PROGRESS / COORDINATOR_NOT_AVAILABLE / NOT_COORDINATOR until
+        // __consumer_offsets is up: ask again (bounded, 30 s) until the group's coordinator answers.
+        const loading = (code: number) =>
+          code === KafkaErrorCode.COORDINATOR_LOAD_IN_PROGRESS ||
+          code === KafkaErrorCode.COORDINATOR_NOT_AVAILABLE ||
+          code === KafkaErrorCode.NOT_COORDINATOR;
+        const settled = async <R>(ask: () => Promise<R>, code: (r: R) => number): Promise<R> => {
+          let r = await ask();
+          for (let tries = 0; loading(code(r)) && tries < 60; tries++) {
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            r = await ask();
+          }
+          return r;
+        };
+        const coordinator = await settled(
+          () => t.request('FindCoordinator', 3, { key: group, keyType: 0 }),
+          (r) => r.errorCode,
+        );
+        const commit = await settled(
+          () =>
+            t.request('OffsetCommit', 8, {
+              groupId: group,
+              generationIdOrMemberEpoch: -1,
+              memberId: '',
+              topics: [
+                {
+                  name: topic,
+                  partitions: [{ partitionIndex: 0, committedOffset: 0n, committedMetadata: null }],
+                },
+              ],
+            }),
+          (r) => r.topics[0]?.partitions[0]?.errorCode ?? KafkaErrorCode.NONE,
+        );
         const listed = await t.request('ListGroups', 4, { statesFilter: [] });
         const before = listed.groups.find((g) => g.groupId === group);
         const deleted = await t.request('DeleteGroups', 2, { groupsNames: [group, `${group}-none`] });
-        const fetched = await t.request('OffsetFetch', 7, {
-          groupId: group,
-          topics: [{ name: topic, partitionIndexes: [0] }],
-        });
+        const fetched = await settled(
+          () =>
+            t.request('OffsetFetch', 7, {
+              groupId: group,
+              topics: [{ name: topic, partitionIndexes: [0] }],
+            }),
+          (r) => r.errorCode,
+        );
         return {
           coordinator: coordinator.errorCode,
           commit: commit.topics[0]!.partitions[0]!.errorCode,
