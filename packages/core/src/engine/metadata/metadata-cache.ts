@@ -30,8 +30,8 @@ export interface MetadataListener {
   /** The broker refused a topic with an error retrying cannot fix (authorization, invalid name). */
   topicFailed(topic: string, errorCode: number): void;
   /**
-   * The topic is unknown to the cluster right now, or came back under a new topic id: the log our earlier batches
-   * went to may be gone, and with it the broker's producer state for us (docs/design.md §"The unknown-fate rule").
+   * The topic came back under a new topic id: the log our earlier batches went to may be gone, and with it the
+   * broker's producer state for us (docs/design.md §"The unknown-fate rule").
    */
   topicMayBeGone(topic: string): void;
   /** A fetch finished (successfully or not); the producer re-runs its sender. */
@@ -160,11 +160,8 @@ export class MetadataCache {
     for (const topic of response.topics) {
       if (topic.name === null) continue;
       answered.add(topic.name);
-      if (
-        topic.errorCode === KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
-        topic.errorCode === KafkaErrorCode.UNKNOWN_TOPIC_ID
-      )
-        this.listener.topicMayBeGone(topic.name);
+      // Only a new topic id proves a recreation: a broker still catching up after a restart answers
+      // UNKNOWN_TOPIC_OR_PARTITION for a topic that exists, and must not reset what we know of its leaders.
       const known = this.topics.get(topic.name);
       if (
         topic.errorCode === KafkaErrorCode.NONE &&
