@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 
 // The published package has an ESM and a CJS copy; a process that loads both (a user's CommonJS file
 // `require`s @idem/codec, a dependency such as @idem/core `import`s it) gets two module instances. The
-// compression registry must be one table all the same. Runs the *built* output (dist/), by package
-// name, in a plain Node process without the workspace's source condition. Run after `pnpm build`.
+// compression registry and the default decompression cap must be one state all the same. Runs the *built*
+// output (dist/), by package name, in a plain Node process without the workspace's source condition.
+// Run after `pnpm build`.
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function run(script: string): unknown {
@@ -15,7 +16,7 @@ function run(script: string): unknown {
   return JSON.parse(out);
 }
 
-describe('compression registry across the ESM and CJS copies of dist/', () => {
+describe('compression state across the ESM and CJS copies of dist/', () => {
   it('has both copies built', () => {
     expect(existsSync(join(dir, 'dist/index.cjs'))).toBe(true);
     expect(existsSync(join(dir, 'dist/index.js'))).toBe(true);
@@ -44,5 +45,23 @@ describe('compression registry across the ESM and CJS copies of dist/', () => {
       seenByRequire: true,
       gzipStillThere: true,
     });
+  });
+  it('a decompression cap set through require() is the one import() applies, and the other way round', () => {
+    const result = run(`
+      const cjs = require('@idem/codec');
+      const initial = cjs.getDefaultMaxDecompressedBytes();
+      cjs.setDefaultMaxDecompressedBytes(1234);
+      import('@idem/codec').then((esm) => {
+        const seenByImport = esm.getDefaultMaxDecompressedBytes();
+        esm.setDefaultMaxDecompressedBytes(5678);
+        process.stdout.write(JSON.stringify({
+          twoCopies: esm.setDefaultMaxDecompressedBytes !== cjs.setDefaultMaxDecompressedBytes,
+          initial,
+          seenByImport,
+          seenByRequire: cjs.getDefaultMaxDecompressedBytes(),
+        }));
+      });
+    `);
+    expect(result).toEqual({ twoCopies: true, initial: 64 * 1024 * 1024, seenByImport: 1234, seenByRequire: 5678 });
   });
 });
