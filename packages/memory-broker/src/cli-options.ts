@@ -4,7 +4,7 @@
  * `error: <what is wrong> (<what to do>)` on stderr with exit code 2 and no stack trace.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { BROKER_PROFILES, type BrokerProfile, DEFAULT_PROFILE } from './partition/profile.js';
+import { BROKER_PROFILES, type BrokerProfile, DEFAULT_PROFILE } from '@idem/memory-broker';
 import type { StartOptions } from './server/cli-main.js';
 
 const HELP_HINT = 'see idem-broker --help';

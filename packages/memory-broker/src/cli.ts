@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * idem-broker: the in-memory Kafka cluster as a standalone process, for tools and clients outside a
  * test runner.
@@ -9,13 +8,19 @@
  * `--version`, and one `error: …` line with exit code 2 for bad input. The options it finds go to
  * `runCli` (server/cli-main.ts), which starts the cluster, prints the bootstrap servers and stops on
  * SIGINT or SIGTERM.
+ *
+ * Built once, as ESM, to dist/cli.js, which bin/idem-broker.js imports. These files take the broker from
+ * '@idem/memory-broker' (the package's own name), which the CLI build leaves external (tsup.config.ts).
  */
-import packageJson from '../package.json' with { type: 'json' };
+import { createRequire } from 'node:module';
+import { stderrLogger } from '@idem/memory-broker';
 import { parseCommandLine, toArgv } from './cli-options.js';
 import { runCli } from './server/cli-main.js';
-import { stderrLogger } from './server/logger.js';
 
-const parsed = parseCommandLine(process.argv.slice(2), packageJson.version, {
+// The package's version, read at run time: ../package.json from src/cli.ts and from dist/cli.js alike.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+const parsed = parseCommandLine(process.argv.slice(2), version, {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 });

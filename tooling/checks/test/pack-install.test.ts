@@ -15,10 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // What a user gets from the registry: each publishable package packed with `pnpm pack` (so publishConfig
 // applies, as on `pnpm publish`), installed with npm into a fresh project outside the workspace, then
-// loaded from ESM and CJS, compiled against with tsc (moduleResolution node16, then bundler), and used for
+// loaded from ESM and CJS, its idem-broker bin run, compiled against with tsc (moduleResolution node16, then bundler), and used for
 // one send through @idem/core's producer on @idem/memory-broker (and one on @idem/testing's harness). Also runs publint --strict and
-// arethetypeswrong on each tarball. Needs `pnpm build` first and the npm registry (or npm's cache) for the
-// third-party dependencies (kafkajs, the codec's optional native backends, @types/node).
+// arethetypeswrong on each tarball. The same tarballs are installed with pnpm too, into a second fresh project
+// (pnpm's strict layout: a package sees only what it declares), and loaded and run there. Needs `pnpm build`
+// first and the npm registry (or npm's and pnpm's caches) for the third-party dependencies (kafkajs, the
+// codec's optional native backends, @types/node).
 //
 // Slow (packing, an npm install, four tsc runs): it runs under CI (CI=true) or with IDEM_PACK_TEST=1, and
 // is skipped, saying so, otherwise.
@@ -172,14 +174,17 @@ function tsconfig(moduleResolution: 'node16' | 'bundler', files: string[]): stri
 describe.skipIf(!enabled)('packed tarballs, installed outside the workspace', { timeout: STEP_MS }, () => {
   let work = '';
   let project = '';
+  let pnpmProject = '';
   const tarballs: string[] = [];
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'idem-pack-install-'));
     const packs = join(work, 'tarballs');
     project = join(work, 'project');
+    pnpmProject = join(work, 'project-pnpm');
     mkdirSync(packs);
     mkdirSync(project);
+    mkdirSync(pnpmProject);
     log(`working in ${work}`);
     for (const name of PACKAGES) {
       const dir = join(root, 'packages', name);
@@ -194,9 +199,24 @@ describe.skipIf(!enabled)('packed tarballs, installed outside the workspace', { 
         .map((f) => join(packs, f)),
     );
     expect(tarballs).toHaveLength(PACKAGES.length);
+    const manifest = { name: 'idem-pack-install-check', version: '0.0.0', private: true, type: 'module' };
+    writeFileSync(join(project, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    // pnpm resolves a tarball's own @idem/* dependencies from the registry unless told otherwise: every
+    // @idem/* name, wherever it is asked for, is its tarball here.
+    const local = Object.fromEntries(
+      tarballs.map((t) => [
+        `@idem/${t
+          .split('/')
+          .at(-1)!
+          .replace(/^idem-/, '')
+          .replace(/-\d+\.\d+\.\d+.*$/, '')}`,
+        `file:${t}`,
+      ]),
+    );
+    expect(Object.keys(local).sort()).toEqual([...NAMES].sort());
     writeFileSync(
-      join(project, 'package.json'),
-      `${JSON.stringify({ name: 'idem-pack-install-check', version: '0.0.0', private: true, type: 'module' }, null, 2)}\n`,
+      join(pnpmProject, 'package.json'),
+      `${JSON.stringify({ ...manifest, dependencies: local, pnpm: { overrides: local } }, null, 2)}\n`,
     );
     expectOk(
       await run(
@@ -214,7 +234,14 @@ describe.skipIf(!enabled)('packed tarballs, installed outside the workspace', { 
         project,
       ),
     );
-  }, 4 * STEP_MS);
+    expectOk(
+      await run(
+        'pnpm',
+        ['install', '--prefer-offline', '--ignore-scripts', '--config.node-linker=isolated'],
+        pnpmProject,
+      ),
+    );
+  }, 5 * STEP_MS);
 
   afterAll(() => {
     if (work !== '') rmSync(work, { recursive: true, force: true });
@@ -229,6 +256,26 @@ describe.skipIf(!enabled)('packed tarballs, installed outside the workspace', { 
       expect(existsSync(join(installed, 'LICENSE')), `@idem/${name}/LICENSE`).toBe(true);
       expect(existsSync(join(installed, 'src')), `@idem/${name}/src`).toBe(false);
     }
+  });
+
+  it('idem-broker runs from the installed tarball: one ESM build that imports the library', async () => {
+    const installed = join(project, 'node_modules/@idem/memory-broker');
+    // Built once (no CJS copy, no declarations) ...
+    expect(readdirSync(join(installed, 'dist')).filter((f) => f.startsWith('cli.'))).toEqual([
+      'cli.js',
+      'cli.js.map',
+    ]);
+    // ... and importing the broker from the package, not carrying a second bundled copy of it.
+    const cli = readFileSync(join(installed, 'dist/cli.js'), 'utf8');
+    expect(cli).toContain('from "@idem/memory-broker"');
+    expect(cli).not.toContain('MemoryBrokerServer = class');
+    expect(cli).not.toContain('MemoryCluster = class');
+    const { version } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const result = await run(join(project, 'node_modules/.bin/idem-broker'), ['--version'], project);
+    expectOk(result);
+    expect(result.stdout.trim()).toBe(version);
   });
 
   it("@idem/confluent's optional peer is not installed", () => {
@@ -267,6 +314,27 @@ describe.skipIf(!enabled)('packed tarballs, installed outside the workspace', { 
       expectOk(await run(process.execPath, [bin.tsc, '-p', `tsconfig.${resolution}.json`], project));
     },
   );
+
+  it("with pnpm's strict layout: imports from ESM, requires from CJS, sends, and runs idem-broker", async () => {
+    // Each package finds only its declared dependencies here (node_modules/.pnpm), not hoisted neighbours.
+    expect(existsSync(join(pnpmProject, 'node_modules/.pnpm')), 'an isolated pnpm layout').toBe(true);
+    writeFileSync(join(pnpmProject, 'esm.mjs'), ESM);
+    const esm = await run(process.execPath, ['esm.mjs'], pnpmProject);
+    expectOk(esm);
+    const out = JSON.parse(esm.stdout) as Record<string, unknown>;
+    log(`pnpm esm: ${esm.stdout}`);
+    for (const name of NAMES) expect(out[name], name).toBeGreaterThan(0);
+    expect(out.send).toEqual({ topic: 'orders', partition: 0, offset: '0' });
+    expect(out.harness).toEqual(['logged']);
+    writeFileSync(join(pnpmProject, 'cjs.cjs'), CJS);
+    const cjs = await run(process.execPath, ['cjs.cjs'], pnpmProject);
+    expectOk(cjs);
+    for (const name of NAMES)
+      expect((JSON.parse(cjs.stdout) as Record<string, unknown>)[name], name).toBeGreaterThan(0);
+    const broker = await run(join(pnpmProject, 'node_modules/.bin/idem-broker'), ['--version'], pnpmProject);
+    expectOk(broker);
+    expect(broker.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
 
   it('publint --strict finds nothing in any tarball', async () => {
     for (const tarball of tarballs) {

@@ -4,9 +4,15 @@
  * nothing else), and on SIGINT or SIGTERM close every connection and exit 0.
  */
 import { parseArgs } from 'node:util';
-import { BROKER_PROFILES, type BrokerProfile, DEFAULT_PROFILE } from '../partition/profile.js';
-import { MemoryBrokerServer } from './broker-server.js';
-import type { BrokerServerLogger } from './logger.js';
+// The CLI's files import the broker by the package's name, as a user would: the CLI is built on its own
+// (tsup.config.ts) with the package external, so dist/cli.js uses dist/index.js instead of a second copy.
+import {
+  BROKER_PROFILES,
+  type BrokerProfile,
+  type BrokerServerLogger,
+  DEFAULT_PROFILE,
+  MemoryBrokerServer,
+} from '@idem/memory-broker';
 
 export const USAGE = `Usage: idem-broker [options]
 
