@@ -33,6 +33,15 @@ export interface RecordMetadata {
 }
 
 /**
+ * Where a send's outcome goes when an adapter wants no promise from the core (ProducerEngine.sendTo): `resolved`
+ * gets what send() would resolve with, `rejected` what it would reject with, exactly once.
+ */
+export interface SendSink<T> {
+  resolved(value: T): void;
+  rejected(error: unknown): void;
+}
+
+/**
  * Where the producer is in its life. `uninitialized`: no producer id yet (none asked for until there is
  * something to send) or the last InitProducerId was refused. `initializing`: waiting for a producer id.
  * `ready`: has one (or idempotence is off). `fatal`: sticky; every send is refused until close. `closing`:

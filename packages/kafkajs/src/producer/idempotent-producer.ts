@@ -9,6 +9,7 @@ import {
   ProducerEngine,
   type ProducerRecord,
   recordBatchCodecFor,
+  type SendSink,
 } from '@idem/core';
 import type {
   Kafka,
@@ -56,6 +57,44 @@ export interface DisconnectOptions {
 
 /** After the send bound passed, the connections get this long to close before disconnect() returns anyway. */
 const TRANSPORT_CLOSE_GRACE_MS = 1_000;
+
+// The one-message send's promise without a closure per call: the executor is one shared function that hands its
+// resolve/reject over through these two slots (it runs synchronously inside `new Promise`), and a SingleSend
+// carries them to the core's sink. The open loop's profile (issue 11): closures were most of the adapter's cost.
+let capturedResolve: ((value: RecordMetadata[]) => void) | null = null;
+let capturedReject: ((error: unknown) => void) | null = null;
+function capturePromise(resolve: (value: RecordMetadata[]) => void, reject: (error: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/** One single-message send waiting in the core: turns its RecordMetadata into kafkajs's, or passes the error on. */
+class SingleSend implements SendSink<IdemRecordMetadata> {
+  constructor(
+    private readonly resolve: (value: RecordMetadata[]) => void,
+    private readonly reject: (error: unknown) => void,
+    /** The CreateTime sent; a different timestamp back is the broker's LogAppendTime. */
+    private readonly sent: number,
+    private readonly logStartOffsets: LogStartOffsets,
+  ) {}
+
+  resolved(result: IdemRecordMetadata): void {
+    this.resolve([
+      {
+        topicName: result.topic,
+        partition: result.partition,
+        errorCode: 0,
+        baseOffset: result.offset.toString(),
+        logAppendTime: Number(result.timestamp) === this.sent ? '-1' : result.timestamp.toString(),
+        logStartOffset: this.logStartOffsets.text(result.topic, result.partition),
+      },
+    ]);
+  }
+
+  rejected(error: unknown): void {
+    this.reject(error);
+  }
+}
 
 /**
  * kafkajs's `Producer` shape backed by idem. A `send` resolves once every record of it is acknowledged, exactly
@@ -162,11 +201,17 @@ export class IdempotentKafkajsProducer {
         this.checkSend(record);
         const converted = toIdemRecord(record.topic, messages[0]!, Date.now(), 'messages[0]');
         this.checkConnected();
-        const sent = converted.timestamp as number;
-        const engine = this.session.engine;
-        return new Promise<RecordMetadata[]>((resolve, reject) =>
-          engine.sendWith(converted, (result) => resolve([this.singleMetadata(result, sent)]), reject),
+        const promise = new Promise<RecordMetadata[]>(capturePromise);
+        this.session.engine.sendTo(
+          converted,
+          new SingleSend(
+            capturedResolve!,
+            capturedReject!,
+            converted.timestamp as number,
+            this.logStartOffsets,
+          ),
         );
+        return promise;
       }
       return this.sendRecords([{ topic: record.topic, messages }], record, 'messages');
     } catch (error) {
@@ -262,17 +307,6 @@ export class IdempotentKafkajsProducer {
     return toKafkajsMetadata(results, timestamps, (topic, partition) =>
       this.logStartOffsets.text(topic, partition),
     );
-  }
-
-  private singleMetadata(result: IdemRecordMetadata, sent: number): RecordMetadata {
-    return {
-      topicName: result.topic,
-      partition: result.partition,
-      errorCode: 0,
-      baseOffset: result.offset.toString(),
-      logAppendTime: Number(result.timestamp) === sent ? '-1' : result.timestamp.toString(),
-      logStartOffset: this.logStartOffsets.text(result.topic, result.partition),
-    };
   }
 
   private newSession(): Session {

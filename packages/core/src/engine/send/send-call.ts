@@ -1,6 +1,6 @@
 import type { IdemError } from '../../errors/idem-error.js';
 import { BatchSendError } from '../../errors/send-errors.js';
-import type { RecordMetadata } from '../../producer/contract.js';
+import type { RecordMetadata, SendSink } from '../../producer/contract.js';
 
 /**
  * One `send()` call: collects a result per record and settles the caller's promise once every record has one.
@@ -13,11 +13,16 @@ export class SendCall {
   settled = false;
   private listeners: (() => void)[] | null = null;
 
+  /**
+   * `resolve`/`reject` are send()'s promise functions; an adapter's `sink` replaces both (sendTo: no closures per
+   * call, which is most of what an adapter's hot path allocates).
+   */
   constructor(
     count: number,
     private readonly isArray: boolean,
-    private readonly resolve: (value: RecordMetadata | RecordMetadata[]) => void,
-    private readonly reject: (error: IdemError) => void,
+    private readonly resolve: ((value: RecordMetadata | RecordMetadata[]) => void) | null,
+    private readonly reject: ((error: IdemError) => void) | null,
+    private readonly sink: SendSink<RecordMetadata | RecordMetadata[]> | null = null,
   ) {
     this.results = new Array(count);
     this.remaining = count;
@@ -58,15 +63,25 @@ export class SendCall {
     if (listeners !== null) for (const fn of listeners) fn();
     if (!this.isArray) {
       const only = this.results[0];
-      if (this.failures > 0) this.reject(only as IdemError);
-      else this.resolve(only as RecordMetadata);
+      if (this.failures > 0) this.failWith(only as IdemError);
+      else this.succeedWith(only as RecordMetadata);
       return;
     }
     if (this.failures === 0) {
-      this.resolve(this.results as RecordMetadata[]);
+      this.succeedWith(this.results as RecordMetadata[]);
       return;
     }
     const errors = this.results.filter((r): r is IdemError => r instanceof Error);
-    this.reject(new BatchSendError([...this.results], errors));
+    this.failWith(new BatchSendError([...this.results], errors));
+  }
+
+  private succeedWith(value: RecordMetadata | RecordMetadata[]): void {
+    if (this.sink !== null) this.sink.resolved(value);
+    else this.resolve!(value);
+  }
+
+  private failWith(error: IdemError): void {
+    if (this.sink !== null) this.sink.rejected(error);
+    else this.reject!(error);
   }
 }
