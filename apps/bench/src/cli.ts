@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { CHAOS_CLIENTS, SCENARIO_NAMES } from './chaos/matrix.js';
+import { CHAOS_BROKERS, CHAOS_CLIENTS, type ChaosBroker, SCENARIO_NAMES } from './chaos/matrix.js';
 import { runBrokerSuite } from './suites/broker.js';
 import { runAllSuite, runChaosSuite } from './suites/chaos.js';
 import { runCodecSuite } from './suites/codec.js';
@@ -110,9 +110,9 @@ program
   });
 
 program
-  .command('demo', { isDefault: true })
+  .command('demo')
   .description(
-    'the main job: idempotence on vs off under the same seeded faults, then core throughput (quick)',
+    'idempotence on vs off under the same seeded faults, step by step, then core throughput (quick)',
   )
   .option('--seed <n>', 'fault schedule seed', '1')
   .option('--json', 'one JSON object per result line on stdout', false)
@@ -123,13 +123,18 @@ program
     await runDemo({ seed, json: opts.json });
   });
 
-function brokerKind(broker: string, what: string): 'memory' | 'kafka' {
-  if (broker === 'memory' || broker === 'kafka') return broker;
-  if (broker === 'cluster')
-    throw new UsageError(
-      `--broker cluster: not yet for ${what}: use the failover suite (packages/kafkajs/test/failover)`,
-    );
+function brokerKind(broker: string): ChaosBroker {
+  if ((CHAOS_BROKERS as readonly string[]).includes(broker)) return broker as ChaosBroker;
   throw new UsageError(`--broker must be memory, kafka or cluster, got '${broker}'`);
+}
+
+/** A loopback-or-not `host:port[,host:port...]` list, as `--bootstrap` takes it. */
+export function bootstrapList(value: string): string {
+  const items = value.split(',').map((a) => a.trim());
+  for (const item of items)
+    if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(item) || Number(item.split(':')[1]) > 65_535)
+      throw new UsageError(`--bootstrap wants host:port[,host:port...], got '${value}'`);
+  return items.join(',');
 }
 
 function listOption<T extends string>(
@@ -156,26 +161,40 @@ program
   )
   .option(
     '--broker <kind>',
-    'memory, or kafka (KAFKA_BOOTSTRAP, through tooling/fault-proxy); cluster: not yet',
+    'memory; kafka (--bootstrap or KAFKA_BOOTSTRAP, through tooling/fault-proxy); cluster (3 Kafka nodes: started by tooling/kafka, or --bootstrap of a running one with IDEM_KAFKA_CLUSTER_RUN_DIR its run dir)',
     'memory',
   )
+  .option('--bootstrap <list>', 'host:port of the real broker, or the node list of a running cluster')
   .option('--clients <list>', `comma-separated clients (default all: ${CHAOS_CLIENTS.join(',')})`)
   .option('--scenarios <list>', `comma-separated scenarios (default all: ${SCENARIO_NAMES.join(',')})`)
   .option('--quick', 'short delivery timeouts (as in `all`): the same cells, faster', false)
   .option('--json', 'one JSON object per result line on stdout', false)
   .action(
-    async (opts: { broker: string; clients?: string; scenarios?: string; quick: boolean; json: boolean }) => {
-      const broker = brokerKind(opts.broker, 'chaos');
+    async (opts: {
+      broker: string;
+      bootstrap?: string;
+      clients?: string;
+      scenarios?: string;
+      quick: boolean;
+      json: boolean;
+    }) => {
+      const broker = brokerKind(opts.broker);
       const clients = listOption(opts.clients, CHAOS_CLIENTS, 'client');
       const scenarios = listOption(opts.scenarios, SCENARIO_NAMES, 'scenario');
-      if (broker === 'kafka' && !process.env.KAFKA_BOOTSTRAP)
+      const bootstrap = opts.bootstrap !== undefined ? bootstrapList(opts.bootstrap) : undefined;
+      if (broker === 'memory' && bootstrap !== undefined)
         throw new UsageError(
-          '--broker kafka needs KAFKA_BOOTSTRAP=host:port of a running broker (tooling/kafka/bin/start.sh)',
+          '--bootstrap is for --broker kafka or cluster (the memory broker is started here)',
+        );
+      if (broker === 'kafka' && bootstrap === undefined && !process.env.KAFKA_BOOTSTRAP)
+        throw new UsageError(
+          '--broker kafka needs --bootstrap or KAFKA_BOOTSTRAP=host:port of a running broker (tooling/kafka/bin/start.sh)',
         );
       await runChaosSuite({
         json: opts.json,
         quick: opts.quick,
         broker,
+        ...(bootstrap !== undefined ? { bootstrap } : {}),
         ...(clients !== undefined ? { clients } : {}),
         ...(scenarios !== undefined ? { scenarios } : {}),
       });
@@ -183,19 +202,21 @@ program
   );
 
 program
-  .command('all')
-  .description('everything quick (demo story, chaos matrix, core) and the HTML report')
+  .command('all', { isDefault: true })
+  .description('the main job: everything quick (demo story, chaos matrix, core) and the HTML report')
   .option(
     '--broker <kind>',
-    'memory (kafka and cluster: not yet for all; see chaos --broker kafka)',
+    'memory only (for a real broker or cluster: chaos --broker kafka|cluster)',
     'memory',
   )
   .option('--out <file>', 'where the report goes (report.json beside it)', './bench-report/index.html')
   .option('--quick', 'accepted; all is always quick', true)
   .option('--json', 'one JSON object per result line on stdout', false)
   .action(async (opts: { broker: string; out: string; json: boolean }) => {
-    if (brokerKind(opts.broker, 'all') !== 'memory')
-      throw new UsageError('--broker kafka: not yet for all; run `idem-bench chaos --broker kafka`');
+    if (brokerKind(opts.broker) !== 'memory')
+      throw new UsageError(
+        `--broker ${opts.broker}: not for all (always the memory broker); run \`idem-bench chaos --broker ${opts.broker}\``,
+      );
     await runAllSuite({ json: opts.json, out: opts.out, version: `@idem/bench ${VERSION}` });
   });
 
@@ -216,6 +237,10 @@ try {
   ) {
     process.stderr.write(`error: ${error.message}\n`);
     process.exit(2);
+  }
+  if (error instanceof Error && error.name === 'BrokerUnavailable') {
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exit(1);
   }
   throw error;
 }

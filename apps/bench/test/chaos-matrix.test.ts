@@ -53,6 +53,7 @@ describe('idem-bench chaos --quick --json on the memory broker', () => {
       expect.arrayContaining([
         'ack-lost',
         'leader-moved',
+        'leader-killed',
         'producer-state-lost',
         'config-changed-retry',
         'delivery-timeout',
@@ -136,10 +137,9 @@ describe('idem-bench chaos argument errors', () => {
     [['chaos', '--clients', 'idem,nosuch'], /^error: unknown client 'nosuch'; clients: idem, /],
     [['chaos', '--scenarios', 'bogus'], /^error: unknown scenario 'bogus'; scenarios: ack-lost, /],
     [['chaos', '--broker', 'nope'], /^error: --broker must be memory, kafka or cluster, got 'nope'/],
-    [
-      ['chaos', '--broker', 'cluster'],
-      /^error: .*not yet.*use the failover suite \(packages\/kafkajs\/test\/failover\)/,
-    ],
+    [['chaos', '--broker', 'cluster', '--bootstrap', 'nope'], /^error: --bootstrap wants host:port/],
+    [['chaos', '--bootstrap', '127.0.0.1:9092'], /^error: --bootstrap is for --broker kafka or cluster/],
+    [['all', '--broker', 'cluster'], /^error: --broker cluster: not for all/],
   ])('%j: one error line, exit 2, nothing on stdout', async (args, message) => {
     const r = await cli(...args);
     expect(r.code).toBe(2);
@@ -148,13 +148,13 @@ describe('idem-bench chaos argument errors', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('--broker kafka without KAFKA_BOOTSTRAP: one error line, exit 2', async () => {
+  it('--broker kafka without --bootstrap or KAFKA_BOOTSTRAP: one error line, exit 2', async () => {
     const { KAFKA_BOOTSTRAP: _, ...env } = process.env;
     const r = await run(process.execPath, [CLI, 'chaos', '--broker', 'kafka'], { env }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
     );
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^error: --broker kafka needs KAFKA_BOOTSTRAP/);
+    expect(r.stderr.trim()).toMatch(/^error: --broker kafka needs --bootstrap or KAFKA_BOOTSTRAP/);
   });
 });

@@ -1,7 +1,8 @@
 // The chaos matrix: every client × every fault scenario, read back from the log by the shared checker
 // (@idem/testkit). On the memory broker the scenarios use its fault controls; with `broker: 'kafka'` they run on a
 // real broker through the fault proxy (tooling/fault-proxy), and the scenarios that need the memory broker's
-// controls are n/a cells. Rows use the shape of the kafkajs chaos suite's results file (client, scenario, records,
+// controls are n/a cells; with `broker: 'cluster'` on a 3-node cluster, the proxy in front of every node, where the
+// leader is really killed (kill -9, then restarted) and moved (./cluster.ts). Rows use the shape of the kafkajs chaos suite's results file (client, scenario, records,
 // acked, duplicates, losses, reorders, errors, ...); an n/a cell is a row with zero counts and `na` saying why.
 import { readRecordBatches } from '@idem/codec';
 import { startFaultProxy } from '@idem/fault-proxy';
@@ -9,9 +10,15 @@ import { MemoryBrokerServer, type MemoryCluster, realClock, silentLogger } from 
 import { checkDelivery, type PartitionLog, type SentRecord } from '@idem/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { CHAOS_CLIENTS, type ChaosClient, type ChaosClientName, createChaosClient } from './clients.js';
+import { openCluster, type RealTarget, singleBroker } from './cluster.js';
 import {
+  type ClusterContext,
+  type ClusterNodes,
   DEFAULT_DELIVERY_TIMEOUT_MS,
+  FAILOVER_CELL_LIMIT_MS,
+  FAILOVER_DELIVERY_TIMEOUT_MS,
   GRACE_MS,
+  type KafkaContext,
   QUICK_DELIVERY_TIMEOUT_MS,
   QUICK_GRACE_MS,
   SCENARIOS,
@@ -24,8 +31,10 @@ import {
 export { CHAOS_CLIENTS, type ChaosClientName, IDEM_CLIENTS } from './clients.js';
 export { SCENARIO_NAMES, SCENARIOS } from './scenarios.js';
 
+/** Where the matrix runs: the memory broker, one real broker, a real 3-node cluster. */
 export const CHAOS_BROKERS = ['memory', 'kafka', 'cluster'] as const;
-export type ChaosBroker = 'memory' | 'kafka';
+/** One of CHAOS_BROKERS. */
+export type ChaosBroker = (typeof CHAOS_BROKERS)[number];
 
 export interface ChaosRow {
   readonly suite: 'chaos';
@@ -49,8 +58,15 @@ export interface ChaosRow {
 
 export interface ChaosOptions {
   readonly broker?: ChaosBroker;
-  /** host:port of the real broker (`broker: 'kafka'`); default KAFKA_BOOTSTRAP. */
+  /**
+   * host:port of the real broker (`broker: 'kafka'`; default KAFKA_BOOTSTRAP), or the bootstrap list of a running
+   * cluster (`broker: 'cluster'`; without it the cluster helper starts one).
+   */
   readonly bootstrap?: string;
+  /** `broker: 'cluster'`: the cluster's run dir (default IDEM_KAFKA_CLUSTER_RUN_DIR, else the bench's own). */
+  readonly clusterRunDir?: string;
+  /** Lines about the broker (the cluster starting, a node restarted). */
+  readonly onLog?: (line: string) => void;
   readonly clients?: readonly ChaosClientName[];
   readonly scenarios?: readonly string[];
   /** Shorter delivery timeouts (the `all` suite and the tests): the same cells, faster. */
@@ -128,7 +144,7 @@ async function runCell(
   name: ChaosClientName,
   scenario: Scenario,
   topic: string,
-  timeouts: { deliveryTimeoutMs: number; graceMs: number },
+  timeouts: Timeouts,
   workload: (context: ScenarioContext) => Promise<void>,
 ): Promise<CellRun> {
   const started = Date.now();
@@ -159,12 +175,18 @@ async function runCell(
   let settled = true;
   try {
     const finished = await Promise.race([
-      workload({ topic, send, freeze, ...timeouts }),
-      sleep(CELL_LIMIT_MS).then(() => 'timeout' as const),
+      workload({
+        topic,
+        send,
+        freeze,
+        deliveryTimeoutMs: timeouts.deliveryTimeoutMs,
+        graceMs: timeouts.graceMs,
+      }),
+      sleep(timeouts.limitMs).then(() => 'timeout' as const),
     ]);
     if (finished === 'timeout') {
       settled = false;
-      notes.push(`the workload did not settle within ${CELL_LIMIT_MS / 1000} s`);
+      notes.push(`the workload did not settle within ${timeouts.limitMs / 1000} s`);
     }
   } catch (error) {
     notes.push(`the scenario failed: ${(error as Error).message.split('\n')[0]}`);
@@ -208,12 +230,25 @@ function planOf(options: ChaosOptions): Plan {
   };
 }
 
-function timeoutsOf(plan: Plan, scenario: Scenario): { deliveryTimeoutMs: number; graceMs: number } {
+interface Timeouts {
+  readonly deliveryTimeoutMs: number;
+  readonly graceMs: number;
+  /** The cell's bound: past it the sends still pending are unsettled. */
+  readonly limitMs: number;
+}
+
+function timeoutsOf(plan: Plan, scenario: Scenario, broker: ChaosBroker = 'memory'): Timeouts {
+  if (broker === 'cluster' && scenario.failover)
+    return {
+      deliveryTimeoutMs: FAILOVER_DELIVERY_TIMEOUT_MS,
+      graceMs: GRACE_MS,
+      limitMs: FAILOVER_CELL_LIMIT_MS,
+    };
   if (!scenario.shortDeliveryTimeout)
-    return { deliveryTimeoutMs: DEFAULT_DELIVERY_TIMEOUT_MS, graceMs: GRACE_MS };
+    return { deliveryTimeoutMs: DEFAULT_DELIVERY_TIMEOUT_MS, graceMs: GRACE_MS, limitMs: CELL_LIMIT_MS };
   return plan.quick
-    ? { deliveryTimeoutMs: QUICK_DELIVERY_TIMEOUT_MS, graceMs: QUICK_GRACE_MS }
-    : { deliveryTimeoutMs: SHORT_DELIVERY_TIMEOUT_MS, graceMs: GRACE_MS };
+    ? { deliveryTimeoutMs: QUICK_DELIVERY_TIMEOUT_MS, graceMs: QUICK_GRACE_MS, limitMs: CELL_LIMIT_MS }
+    : { deliveryTimeoutMs: SHORT_DELIVERY_TIMEOUT_MS, graceMs: GRACE_MS, limitMs: CELL_LIMIT_MS };
 }
 
 /** Runs the matrix on the memory broker (its TCP server; the core clients connect to the same cluster in-process). */
@@ -228,34 +263,37 @@ async function runOnMemory(plan: Plan, options: ChaosOptions): Promise<ChaosRow[
     options.onProgress?.(`${row.scenario} × ${row.client}`, rows.length, total);
     options.onCell?.(row, rows.length, total);
   };
+  // One cell: its verdict once the log is read; `clear` drops every fault rule afterwards (not while other cells of
+  // the same scenario still run).
+  const cell = async (scenario: Scenario, name: ChaosClientName, clear: boolean): Promise<ChaosRow> => {
+    const known = skipped.get(name);
+    if (known !== undefined) return naRow('memory', name, scenario.name, known);
+    const topic = `chaos-${scenario.name}-${name}`;
+    server.cluster.createTopic(topic, { partitions: 1 });
+    const client = await createChaosClient(name, {
+      bootstrap: server.bootstrapServers,
+      cluster: server.cluster,
+      deliveryTimeoutMs: timeoutsOf(plan, scenario).deliveryTimeoutMs,
+    });
+    if (typeof client === 'string') {
+      if (!skipped.has(name)) options.onSkip?.(name, client);
+      skipped.set(name, client);
+      return naRow('memory', name, scenario.name, client);
+    }
+    const run = await runCell(client, name, scenario, topic, timeoutsOf(plan, scenario), (context) =>
+      scenario.memory({ ...context, cluster: server.cluster }),
+    );
+    if (clear) server.cluster.faults.clear();
+    await Promise.race([client.close().catch(() => undefined), sleep(2_000)]);
+    return verdictRow('memory', run, readMemoryLog(server.cluster, topic));
+  };
   try {
     for (const scenario of plan.scenarios) {
-      for (const name of plan.clients) {
-        const known = skipped.get(name);
-        if (known !== undefined) {
-          emit(naRow('memory', name, scenario.name, known));
-          continue;
-        }
-        const topic = `chaos-${scenario.name}-${name}`;
-        server.cluster.createTopic(topic, { partitions: 1 });
-        const client = await createChaosClient(name, {
-          bootstrap: server.bootstrapServers,
-          cluster: server.cluster,
-          deliveryTimeoutMs: timeoutsOf(plan, scenario).deliveryTimeoutMs,
-        });
-        if (typeof client === 'string') {
-          skipped.set(name, client);
-          options.onSkip?.(name, client);
-          emit(naRow('memory', name, scenario.name, client));
-          continue;
-        }
-        const run = await runCell(client, name, scenario, topic, timeoutsOf(plan, scenario), (context) =>
-          scenario.memory({ ...context, cluster: server.cluster }),
-        );
+      if (scenario.concurrentCells) {
+        const done = await Promise.all(plan.clients.map((name) => cell(scenario, name, false)));
         server.cluster.faults.clear();
-        await Promise.race([client.close().catch(() => undefined), sleep(2_000)]);
-        emit(verdictRow('memory', run, readMemoryLog(server.cluster, topic)));
-      }
+        for (const row of done) emit(row);
+      } else for (const name of plan.clients) emit(await cell(scenario, name, true));
     }
   } finally {
     await server.close();
@@ -313,13 +351,31 @@ async function readKafkaLogs(kafka: Kafka, topics: readonly string[]): Promise<M
   return new Map([...logs].map(([topic, records]) => [topic, [{ topic, partition: 0, records }]]));
 }
 
-/** Runs the matrix on a real broker, each cell through a fresh fault proxy; the logs are read back at the end. */
-async function runOnKafka(plan: Plan, options: ChaosOptions): Promise<ChaosRow[]> {
-  const bootstrap = options.bootstrap ?? process.env.KAFKA_BOOTSTRAP;
-  if (!bootstrap) throw new Error('--broker kafka needs KAFKA_BOOTSTRAP (host:port of a running broker)');
+/** The script a real-broker cell runs, or why it is n/a there. */
+function realScript(
+  scenario: Scenario,
+  target: RealTarget,
+):
+  | { kafka: (context: KafkaContext) => Promise<void> }
+  | { cluster: (context: ClusterContext) => Promise<void> }
+  | string {
+  if (target.broker === 'cluster' && scenario.cluster !== undefined) {
+    if (typeof scenario.cluster !== 'function') return scenario.cluster.na;
+    if (typeof target.nodes === 'string') return `the cluster's nodes cannot be controlled: ${target.nodes}`;
+    return { cluster: scenario.cluster };
+  }
+  return typeof scenario.kafka === 'function' ? { kafka: scenario.kafka } : scenario.kafka.na;
+}
+
+/**
+ * Runs the matrix on a real broker or cluster, each cell through a fresh fault proxy in front of every node; the logs
+ * are read back at the end.
+ */
+async function runOnReal(plan: Plan, options: ChaosOptions, target: RealTarget): Promise<ChaosRow[]> {
+  const broker = target.broker;
   const direct = new Kafka({
     clientId: 'idem-bench-chaos',
-    brokers: [bootstrap],
+    brokers: target.bootstrap.split(','),
     logLevel: logLevel.NOTHING,
   });
   const admin = direct.admin();
@@ -335,38 +391,45 @@ async function runOnKafka(plan: Plan, options: ChaosOptions): Promise<ChaosRow[]
     for (const scenario of plan.scenarios) {
       for (const name of plan.clients) {
         const known = skipped.get(name);
-        const script = scenario.kafka;
-        if (typeof script !== 'function' || known !== undefined) {
-          const row = naRow('kafka', name, scenario.name, known ?? (script as { na: string }).na);
-          cells.push(row);
+        const script = realScript(scenario, target);
+        if (typeof script === 'string' || known !== undefined) {
+          cells.push(naRow(broker, name, scenario.name, known ?? (script as string)));
           progress(scenario.name, name);
           continue;
         }
         const topic = `chaos-${runId}-${scenario.name}-${name}`;
         await admin.createTopics({
-          topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+          topics: [{ topic, numPartitions: 1, replicationFactor: target.replicationFactor }],
           waitForLeaders: true,
         });
-        const proxy = await startFaultProxy({ upstream: bootstrap, seed: 1, maxLifetimeMs: 170_000 });
+        const timeouts = timeoutsOf(plan, scenario, broker);
+        const proxy = await startFaultProxy({
+          upstream: target.bootstrap,
+          seed: 1,
+          maxLifetimeMs: timeouts.limitMs + 150_000,
+        });
         let run: CellRun | ChaosRow;
         try {
           const client = await createChaosClient(name, {
             bootstrap: proxy.bootstrap,
-            deliveryTimeoutMs: timeoutsOf(plan, scenario).deliveryTimeoutMs,
+            deliveryTimeoutMs: timeouts.deliveryTimeoutMs,
           });
           if (typeof client === 'string') {
             skipped.set(name, client);
             options.onSkip?.(name, client);
-            run = naRow('kafka', name, scenario.name, client);
+            run = naRow(broker, name, scenario.name, client);
           } else {
-            run = await runCell(client, name, scenario, topic, timeoutsOf(plan, scenario), (context) =>
-              script({ ...context, proxy, direct }),
+            run = await runCell(client, name, scenario, topic, timeouts, (context) =>
+              'cluster' in script
+                ? script.cluster({ ...context, proxy, direct, nodes: target.nodes as ClusterNodes })
+                : script.kafka({ ...context, proxy, direct }),
             );
             proxy.clearFaults();
             await Promise.race([client.close().catch(() => undefined), sleep(2_000)]);
           }
         } finally {
           await proxy.close();
+          await target.afterCell();
         }
         cells.push(run);
         progress(scenario.name, name);
@@ -377,7 +440,7 @@ async function runOnKafka(plan: Plan, options: ChaosOptions): Promise<ChaosRow[]
       direct,
       runs.map((r) => r.topic),
     );
-    const rows = cells.map((c) => ('suite' in c ? c : verdictRow('kafka', c, logs.get(c.topic) ?? [])));
+    const rows = cells.map((c) => ('suite' in c ? c : verdictRow(broker, c, logs.get(c.topic) ?? [])));
     await admin.deleteTopics({ topics: runs.map((r) => r.topic) }).catch(() => undefined);
     rows.forEach((row, i) => {
       options.onCell?.(row, i + 1, rows.length);
@@ -388,9 +451,30 @@ async function runOnKafka(plan: Plan, options: ChaosOptions): Promise<ChaosRow[]
   }
 }
 
+/**
+ * Runs the chaos matrix: every client of `options.clients` × every scenario of `options.scenarios`, on the memory
+ * broker (default), one real broker (`broker: 'kafka'`) or a 3-node cluster (`broker: 'cluster'`).
+ */
 export async function runChaosMatrix(options: ChaosOptions = {}): Promise<ChaosRow[]> {
   const plan = planOf(options);
-  return (options.broker ?? 'memory') === 'kafka' ? runOnKafka(plan, options) : runOnMemory(plan, options);
+  const broker = options.broker ?? 'memory';
+  if (broker === 'memory') return runOnMemory(plan, options);
+  if (broker === 'kafka') {
+    const bootstrap = options.bootstrap ?? process.env.KAFKA_BOOTSTRAP;
+    if (!bootstrap)
+      throw new Error('--broker kafka needs --bootstrap or KAFKA_BOOTSTRAP (host:port of a running broker)');
+    return runOnReal(plan, options, singleBroker(bootstrap));
+  }
+  const target = await openCluster({
+    ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {}),
+    ...(options.clusterRunDir !== undefined ? { runDir: options.clusterRunDir } : {}),
+    ...(options.onLog !== undefined ? { log: options.onLog } : {}),
+  });
+  try {
+    return await runOnReal(plan, options, target);
+  } finally {
+    await target.close();
+  }
 }
 
 export function scenarioDescriptions(): Record<string, string> {

@@ -1,7 +1,9 @@
 // The fault scenarios of the chaos matrix. Each has a script for the memory broker (its fault controls, see
 // packages/memory-broker/src/faults/faults.ts) and, where a real broker can be hurt the same way from outside, one
 // for a real broker behind the fault proxy (tooling/fault-proxy). Scenarios a real broker cannot express carry the
-// reason instead, and their cells are n/a.
+// reason instead, and their cells are n/a. On a 3-node cluster (`--broker cluster`) a scenario runs its `cluster`
+// script when it has one (the leader really killed or moved), else its `kafka` script through the proxy in front of
+// every node.
 import type { FaultProxy } from '@idem/fault-proxy';
 import type { MemoryCluster } from '@idem/memory-broker';
 import type { Kafka } from 'kafkajs';
@@ -28,6 +30,23 @@ export interface KafkaContext extends ScenarioContext {
   readonly direct: Kafka;
 }
 
+/** What a scenario may do to the nodes of a real cluster (tooling/kafka's KafkaCluster underneath). */
+export interface ClusterNodes {
+  readonly nodeIds: readonly number[];
+  /** The node leading partition 0 of `topic` now, asked straight from the brokers. */
+  leaderOf(topic: string): Promise<number>;
+  /** kill -9 of the node's process: no controlled shutdown. Resolves once the process is gone. */
+  kill(node: number): Promise<void>;
+  /** Starts a killed node again on its data; resolves once it answers Metadata. */
+  restart(node: number): Promise<void>;
+  /** Moves leadership of partition 0 of `topic` to `node` (reassignment + preferred election). */
+  moveLeader(topic: string, node: number): Promise<void>;
+}
+
+export interface ClusterContext extends KafkaContext {
+  readonly nodes: ClusterNodes;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly description: string;
@@ -37,6 +56,18 @@ export interface Scenario {
   memory(context: MemoryContext): Promise<void>;
   /** The same on a real broker through the fault proxy, or why it cannot be done there. */
   readonly kafka: ((context: KafkaContext) => Promise<void>) | { readonly na: string };
+  /** On a 3-node cluster, when the node controls make the scenario real there; without it `kafka` runs. */
+  readonly cluster?: ((context: ClusterContext) => Promise<void>) | { readonly na: string };
+  /**
+   * On the cluster a node fails over: a kill -9 is noticed after broker.session.timeout.ms (9 s), a move runs a
+   * JVM. The clients get FAILOVER_DELIVERY_TIMEOUT_MS and the cell FAILOVER_CELL_LIMIT_MS there.
+   */
+  readonly failover?: boolean;
+  /**
+   * Its faults touch only the cell's own topic and it mostly waits (for a delivery timeout): on the memory broker
+   * the clients' cells of this scenario run at the same time.
+   */
+  readonly concurrentCells?: boolean;
 }
 
 const PRODUCE = 0;
@@ -51,6 +82,11 @@ export const QUICK_DELIVERY_TIMEOUT_MS = 1_200;
 export const GRACE_MS = 1_500;
 // librdkafka checks message timeouts once a second: a shorter grace would time out its sends as unsettled.
 export const QUICK_GRACE_MS = 1_500;
+
+/** The clients' delivery timeout in a failover cell on the cluster: past the 9 s a dead leader takes to be fenced. */
+export const FAILOVER_DELIVERY_TIMEOUT_MS = 30_000;
+/** The bound of a failover cell on the cluster: the failover, a JVM restart (~8-20 s on 2 cores) and the sends. */
+export const FAILOVER_CELL_LIMIT_MS = 150_000;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
@@ -141,7 +177,60 @@ export const SCENARIOS: readonly Scenario[] = [
       cluster.faults.loseResponse({ api: 'Produce', topic }, { count: 1 });
       await Promise.all([first, send(ids('c', 10))]);
     },
-    kafka: { na: 'one real broker has no other leader to move to (cluster: packages/kafkajs/test/failover)' },
+    kafka: { na: 'one real broker has no other leader to move to (--broker cluster moves it for real)' },
+    failover: true,
+    async cluster({ nodes, proxy, topic, send }) {
+      // Sends keep going (each answered 100 ms late, so some are in flight) while the move runs; then an ack is lost.
+      const from = await nodes.leaderOf(topic);
+      const to = nodes.nodeIds.find((id) => id !== from) as number;
+      proxy.addFault({ kind: 'delay', apiKeys: [PRODUCE], delayMs: 100, count: Number.POSITIVE_INFINITY });
+      let moved = false;
+      const move = nodes.moveLeader(topic, to).finally(() => {
+        moved = true;
+      });
+      const sends: Promise<void>[] = [];
+      for (let i = 0; i < 200 && !moved; i++) {
+        sends.push(send(ids(`m${i}`, 5)));
+        await sleep(50);
+      }
+      await move;
+      await Promise.all(sends);
+      proxy.clearFaults();
+      proxy.addFault({ kind: 'ackLost', apiKeys: [PRODUCE], count: 1 });
+      await send(ids('c', 10));
+    },
+  },
+  {
+    name: 'leader-killed',
+    description:
+      'the partition leader dies (kill -9, no controlled shutdown) with requests in flight; another replica takes over, sends go on, the node is restarted',
+    async memory({ cluster, topic, send }) {
+      // The memory broker's stopBroker: connections reset, new ones refused, leadership moved after 300 ms.
+      cluster.faults.delayResponses({ api: 'Produce', topic }, { ms: 100, count: 2 });
+      const first = twoSends(send);
+      await sleep(30);
+      const victim = cluster.leaderOf(topic, 0);
+      const killedAt = Date.now();
+      cluster.faults.stopBroker(victim, { downMs: 800, failoverAfterMs: 300 });
+      await Promise.all([first, send(ids('c', 10))]);
+      await sleep(Math.max(0, killedAt + 900 - Date.now()));
+      await send(ids('d', 10));
+    },
+    kafka: {
+      na: 'one real broker: killing it leaves no replica to take over (--broker cluster kills the leader of a 3-node cluster)',
+    },
+    failover: true,
+    async cluster({ nodes, proxy, topic, send }) {
+      const victim = await nodes.leaderOf(topic);
+      // The first answers are held, so requests are in flight when the leader dies.
+      proxy.addFault({ kind: 'delay', apiKeys: [PRODUCE], delayMs: 300, count: 2 });
+      const first = twoSends(send);
+      await sleep(100);
+      await nodes.kill(victim);
+      await Promise.all([first, send(ids('c', 10))]);
+      await nodes.restart(victim);
+      await send(ids('d', 10));
+    },
   },
   {
     name: 'producer-state-lost',
@@ -187,6 +276,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'delivery-timeout',
     description: `every Produce response held past the delivery timeout (${SHORT_DELIVERY_TIMEOUT_MS} ms; quick: ${QUICK_DELIVERY_TIMEOUT_MS} ms): the sends must settle within ${GRACE_MS} ms (quick: ${QUICK_GRACE_MS} ms) after it (failed, possibly persisted), then the responses are released`,
     shortDeliveryTimeout: true,
+    concurrentCells: true,
     async memory({ cluster, topic, send, freeze, deliveryTimeoutMs, graceMs }) {
       const hold = cluster.faults.holdResponses({ api: 'Produce', topic });
       await Promise.race([twoSends(send), sleep(deliveryTimeoutMs + graceMs)]);

@@ -16,9 +16,10 @@
  *   shows whether it was the bottleneck (100% = one core saturated).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { encodeRecordBatch, type ProduceRequest, restampRecordBatch } from '@idem/codec';
@@ -323,8 +324,20 @@ const requireHere = createRequire(import.meta.url);
 
 /** Starts the idem-broker CLI in its own process; resolves with its bootstrap servers. */
 async function startBrokerProcess(): Promise<{ child: ChildProcess; brokers: string[] }> {
-  const cli = join(dirname(requireHere.resolve('@idem/memory-broker/package.json')), 'dist', 'cli.js');
-  const child = spawn(process.execPath, [cli, '--port', '0', '--brokers', '3', '--partitions', '6'], {
+  const pkg = dirname(requireHere.resolve('@idem/memory-broker/package.json'));
+  const built = join(pkg, 'dist', 'cli.js');
+  // `pnpm bench` builds only this app: without the broker's own build, its CLI runs from source (as `pnpm sim`).
+  const cli = existsSync(built)
+    ? [built]
+    : [
+        '--experimental-transform-types',
+        '--disable-warning=ExperimentalWarning',
+        '--conditions=@idem/source',
+        '--import',
+        pathToFileURL(join(pkg, '../../tooling/testkit/src/register-ts.mjs')).href,
+        join(pkg, 'src', 'cli.ts'),
+      ];
+  const child = spawn(process.execPath, [...cli, '--port', '0', '--brokers', '3', '--partitions', '6'], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const line = await new Promise<string>((resolve, reject) => {

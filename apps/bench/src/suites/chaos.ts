@@ -30,9 +30,13 @@ const cell = (r: ChaosRow) =>
 
 export function printMatrix(rows: readonly ChaosRow[]): void {
   const broker = rows[0]?.broker ?? 'memory';
-  console.log(
-    `\nchaos matrix on ${broker === 'kafka' ? 'a real broker (through the fault proxy)' : 'the memory broker'} (duplicates/losses/reorders, errors, unsettled)`,
-  );
+  const where =
+    broker === 'kafka'
+      ? 'a real broker (through the fault proxy)'
+      : broker === 'cluster'
+        ? 'a real 3-node cluster (the fault proxy in front of every node; the leader really killed and moved)'
+        : 'the memory broker';
+  console.log(`\nchaos matrix on ${where} (duplicates/losses/reorders, errors, unsettled)`);
   console.log(`${'scenario'.padEnd(22)}${'client'.padEnd(20)} dup  loss  reo  err  uns`);
   for (const r of rows) console.log(`${r.scenario.padEnd(22)}${r.client.padEnd(20)}${cell(r)}`);
   const na = new Map<string, Set<string>>();
@@ -45,6 +49,8 @@ export function printMatrix(rows: readonly ChaosRow[]): void {
 export interface ChaosSuiteOptions {
   readonly json: boolean;
   readonly broker?: ChaosBroker;
+  /** The real broker's host:port, or a running cluster's node list. */
+  readonly bootstrap?: string;
   readonly clients?: readonly ChaosClientName[];
   readonly scenarios?: readonly string[];
   readonly quick?: boolean;
@@ -53,6 +59,8 @@ export interface ChaosSuiteOptions {
 export async function runChaosSuite(options: ChaosSuiteOptions): Promise<ChaosRow[]> {
   const rows = await runChaosMatrix({
     ...(options.broker !== undefined ? { broker: options.broker } : {}),
+    ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {}),
+    onLog: (line) => process.stderr.write(`${line}\n`),
     ...(options.clients !== undefined ? { clients: options.clients } : {}),
     ...(options.scenarios !== undefined ? { scenarios: options.scenarios } : {}),
     quick: options.quick ?? false,
