@@ -45,6 +45,8 @@ const APIS = [
   'DeleteGroups',
   'DescribeCluster',
   'DescribeTopicPartitions',
+  'ConsumerGroupHeartbeat',
+  'ConsumerGroupDescribe',
 ];
 
 /** Single-schema messages (the JSON file is <Name>.json). */

@@ -258,6 +258,26 @@ import {
   type DescribeTopicPartitionsResponseInput,
   DescribeTopicPartitionsResponseSchema,
 } from './schemas/describe-topic-partitions-response.js';
+import {
+  type ConsumerGroupHeartbeatRequest,
+  type ConsumerGroupHeartbeatRequestInput,
+  ConsumerGroupHeartbeatRequestSchema,
+} from './schemas/consumer-group-heartbeat-request.js';
+import {
+  type ConsumerGroupHeartbeatResponse,
+  type ConsumerGroupHeartbeatResponseInput,
+  ConsumerGroupHeartbeatResponseSchema,
+} from './schemas/consumer-group-heartbeat-response.js';
+import {
+  type ConsumerGroupDescribeRequest,
+  type ConsumerGroupDescribeRequestInput,
+  ConsumerGroupDescribeRequestSchema,
+} from './schemas/consumer-group-describe-request.js';
+import {
+  type ConsumerGroupDescribeResponse,
+  type ConsumerGroupDescribeResponseInput,
+  ConsumerGroupDescribeResponseSchema,
+} from './schemas/consumer-group-describe-response.js';
 
 /** Every API this codec speaks, by Kafka API name. */
 export const apis = {
@@ -411,6 +431,18 @@ export const apis = {
     DescribeTopicPartitionsResponseInput,
     DescribeTopicPartitionsResponse
   >('DescribeTopicPartitions', DescribeTopicPartitionsRequestSchema, DescribeTopicPartitionsResponseSchema),
+  ConsumerGroupHeartbeat: defineApi<
+    ConsumerGroupHeartbeatRequestInput,
+    ConsumerGroupHeartbeatRequest,
+    ConsumerGroupHeartbeatResponseInput,
+    ConsumerGroupHeartbeatResponse
+  >('ConsumerGroupHeartbeat', ConsumerGroupHeartbeatRequestSchema, ConsumerGroupHeartbeatResponseSchema),
+  ConsumerGroupDescribe: defineApi<
+    ConsumerGroupDescribeRequestInput,
+    ConsumerGroupDescribeRequest,
+    ConsumerGroupDescribeResponseInput,
+    ConsumerGroupDescribeResponse
+  >('ConsumerGroupDescribe', ConsumerGroupDescribeRequestSchema, ConsumerGroupDescribeResponseSchema),
 } as const;
 
 /** Kafka API keys of the APIs in `apis`. */
@@ -441,4 +473,6 @@ export const ApiKey = {
   DeleteGroups: 42,
   DescribeCluster: 60,
   DescribeTopicPartitions: 75,
+  ConsumerGroupHeartbeat: 68,
+  ConsumerGroupDescribe: 69,
 } as const;

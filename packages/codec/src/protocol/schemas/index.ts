@@ -55,3 +55,7 @@ export * from './describe-cluster-request.js';
 export * from './describe-cluster-response.js';
 export * from './describe-topic-partitions-request.js';
 export * from './describe-topic-partitions-response.js';
+export * from './consumer-group-heartbeat-request.js';
+export * from './consumer-group-heartbeat-response.js';
+export * from './consumer-group-describe-request.js';
+export * from './consumer-group-describe-response.js';
