@@ -11,6 +11,14 @@ export {
   type ViolationKind,
 } from './checker.js';
 export { Prng } from './prng.js';
+export {
+  type ConsumedMessage,
+  highWatermarks,
+  type StoredMessage,
+  TopicReadBack,
+  toPartitionLogs,
+  type WatermarkAdmin,
+} from './read-back.js';
 export { REPO_ROOT, runTsScript, type ScriptRun, TS_NODE_ARGS } from './run-ts-script.js';
 export { type RunOptions, type RunResult, SeededScheduler, settleMicrotasks } from './scheduler.js';
 export { VirtualClock } from './virtual-clock.js';

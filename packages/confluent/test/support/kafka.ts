@@ -1,14 +1,11 @@
 // A real Kafka cluster through librdkafka's own admin and consumer (the binding's KafkaJS-style API): topic creation
 // and reading a topic back up to the high watermarks taken before reading. Only for tests where the binding loads.
 import type { KafkaJS as KafkaJSNamespace } from '@confluentinc/kafka-javascript';
+import { highWatermarks, type StoredMessage, TopicReadBack } from '@idem/testkit';
 
 type Kafka = KafkaJSNamespace.Kafka;
 
-export interface StoredMessage {
-  readonly offset: bigint;
-  readonly key: string | null;
-  readonly value: string | null;
-}
+export type { StoredMessage } from '@idem/testkit';
 
 async function kafkaJS(): Promise<typeof KafkaJSNamespace> {
   const mod = (await import(
@@ -52,17 +49,8 @@ export async function readTopic(
   topic: string,
   timeoutMs = 60_000,
 ): Promise<Map<number, StoredMessage[]>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map<number, bigint>();
-  try {
-    for (const p of await admin.fetchTopicOffsets(topic)) ends.set(p.partition, BigInt(p.high));
-  } finally {
-    await admin.disconnect();
-  }
-  const logs = new Map<number, StoredMessage[]>([...ends.keys()].map((p) => [p, []]));
-  const remaining = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
-  if (remaining.size === 0) return logs;
+  const read = new TopicReadBack(topic, await highWatermarks(kafka.admin(), topic));
+  if (read.empty) return read.logs;
   const consumer = kafka.consumer({
     kafkaJS: { groupId: `reader-${topic}`, fromBeginning: true, autoCommit: false },
     'fetch.wait.max.ms': 100,
@@ -70,34 +58,9 @@ export async function readTopic(
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic] });
-    let finish!: () => void;
-    const done = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const offset = BigInt(message.offset);
-        const end = ends.get(partition) ?? 0n;
-        if (offset < end)
-          logs.get(partition)?.push({
-            offset,
-            key: message.key?.toString() ?? null,
-            value: message.value?.toString() ?? null,
-          });
-        if (offset + 1n >= end) remaining.delete(partition);
-        if (remaining.size === 0) finish();
-      },
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`reading ${topic} took longer than ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    await Promise.race([done, timeout]).finally(() => clearTimeout(timer));
+    await consumer.run({ eachMessage: async ({ partition, message }) => read.take(partition, message) });
+    return await read.finished(timeoutMs);
   } finally {
     await consumer.disconnect();
   }
-  return logs;
 }
