@@ -54,4 +54,46 @@ describe('engine basics (fake cluster)', () => {
     expect(refused.status).toBe('rejected');
     expect(h.cluster.values('t', 0)).toEqual(['a', 'b', 'c']);
   });
+
+  it('sendTo() settles its sink exactly once: resolved with the metadata, rejected for an invalid or refused call', async () => {
+    const h = createHarness({ topics: { t: { partitions: 1 } } });
+    const calls: string[] = [];
+    const sinkOf = (name: string, done: (value: unknown) => void) => ({
+      resolved: (m: unknown) => {
+        calls.push(`${name} resolved`);
+        done(m);
+      },
+      rejected: (e: unknown) => {
+        calls.push(`${name} rejected: ${(e as Error).name}`);
+        done(e);
+      },
+    });
+    const one = new Promise((done) =>
+      h.producer.sendTo({ topic: 't', partition: 0, value: 'a', timestamp: 7 }, sinkOf('one', done)),
+    );
+    expect(value(await h.settle(one))).toEqual({ topic: 't', partition: 0, offset: 0n, timestamp: 7n });
+    const many = new Promise((done) =>
+      h.producer.sendTo(
+        [
+          { topic: 't', partition: 0, value: 'b' },
+          { topic: 't', partition: 0, value: 'c' },
+        ],
+        sinkOf('many', done),
+      ),
+    );
+    expect((value(await h.settle(many)) as { offset: bigint }[]).map((m) => m.offset)).toEqual([1n, 2n]);
+    // An invalid record is refused before sendTo returns.
+    h.producer.sendTo({ topic: '', value: 'x' }, sinkOf('invalid', () => {}));
+    expect(calls.at(-1)).toBe('invalid rejected: InvalidRecordError');
+    await h.settle(h.producer.close());
+    h.producer.sendTo({ topic: 't', value: 'late' }, sinkOf('closed', () => {}));
+    expect(calls.at(-1)).toBe('closed rejected: ProducerClosedError');
+    expect(calls).toEqual([
+      'one resolved',
+      'many resolved',
+      'invalid rejected: InvalidRecordError',
+      'closed rejected: ProducerClosedError',
+    ]);
+    expect(h.cluster.values('t', 0)).toEqual(['a', 'b', 'c']);
+  });
 });
