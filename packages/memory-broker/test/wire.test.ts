@@ -45,6 +45,8 @@ describe('bytes in, bytes out (handleFrame)', () => {
       { apiKey: 44, minVersion: 0, maxVersion: 1 },
       { apiKey: 60, minVersion: 0, maxVersion: 2 },
       { apiKey: 61, minVersion: 0, maxVersion: 0 },
+      { apiKey: 68, minVersion: 0, maxVersion: 1 },
+      { apiKey: 69, minVersion: 0, maxVersion: 1 },
       { apiKey: 75, minVersion: 0, maxVersion: 0 },
     ]);
   });

@@ -385,6 +385,7 @@ export class MemoryCluster implements ConnectionHost {
       cluster: this.model,
       broker,
       connectionId: connection.id,
+      clientId: broker.clientOf.get(connection.id) ?? null,
       plan,
       now,
       appended: [],

@@ -28,7 +28,9 @@ export type ConsumerAdminApi =
   | 'DeleteRecords'
   | 'DeleteGroups'
   | 'DescribeCluster'
-  | 'DescribeTopicPartitions';
+  | 'DescribeTopicPartitions'
+  | 'ConsumerGroupHeartbeat'
+  | 'ConsumerGroupDescribe';
 
 /** Which requests a fault rule applies to: every field given must match; `{}` matches every request. */
 export interface RequestMatch {

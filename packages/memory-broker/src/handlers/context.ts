@@ -8,6 +8,8 @@ export interface HandlerContext {
   readonly cluster: ClusterModel;
   readonly broker: Broker;
   readonly connectionId: string;
+  /** The client id of the connection's requests (null before any), which Kafka reports for group members. */
+  readonly clientId?: string | null;
   readonly plan: RequestPlan;
   /** Clock time the request is processed at. */
   readonly now: number;

@@ -4,6 +4,10 @@ import type {
   AlterConfigsResponse,
   ApiVersionsRequest,
   ApiVersionsResponse,
+  ConsumerGroupDescribeRequest,
+  ConsumerGroupDescribeResponse,
+  ConsumerGroupHeartbeatRequest,
+  ConsumerGroupHeartbeatResponse,
   CreatePartitionsRequest,
   CreatePartitionsResponse,
   CreateTopicsRequest,
@@ -57,6 +61,8 @@ import type { ServedApi } from '../faults/match.js';
 import { handleApiVersions } from './api-versions.js';
 import { handleDescribeCluster, handleDescribeTopicPartitions } from './cluster-admin.js';
 import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './configs.js';
+import { handleConsumerGroupDescribe } from './consumer-group-describe.js';
+import { handleConsumerGroupHeartbeat } from './consumer-group-heartbeat.js';
 import { consumerStateOf } from './consumer-state.js';
 import type { HandlerContext } from './context.js';
 import { handleDescribeProducers } from './describe-producers.js';
@@ -106,6 +112,11 @@ export interface ApiTypes {
     request: DescribeTopicPartitionsRequest;
     response: DescribeTopicPartitionsResponse;
   };
+  ConsumerGroupHeartbeat: {
+    request: ConsumerGroupHeartbeatRequest;
+    response: ConsumerGroupHeartbeatResponse;
+  };
+  ConsumerGroupDescribe: { request: ConsumerGroupDescribeRequest; response: ConsumerGroupDescribeResponse };
 }
 
 /** The request object of API `A`, as the codec decodes it (what MemoryCluster.request takes). */
@@ -202,6 +213,10 @@ function dispatchConsumerAdmin(
       return now(handleDescribeCluster(ctx, request as DescribeClusterRequest, version));
     case 'DescribeTopicPartitions':
       return now(handleDescribeTopicPartitions(ctx, request as DescribeTopicPartitionsRequest));
+    case 'ConsumerGroupHeartbeat':
+      return now(handleConsumerGroupHeartbeat(ctx, request as ConsumerGroupHeartbeatRequest, version));
+    case 'ConsumerGroupDescribe':
+      return now(handleConsumerGroupDescribe(ctx, request as ConsumerGroupDescribeRequest));
     default:
       throw new Error(`no handler for ${api}`);
   }

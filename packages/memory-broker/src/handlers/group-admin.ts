@@ -1,4 +1,8 @@
-/** DescribeGroups and ListGroups: what the coordinator knows of its groups, for admin clients. */
+/**
+ * DescribeGroups, ListGroups and DeleteGroups: what the coordinator knows of its groups, for admin clients.
+ * Consumer groups (KIP-848) are listed with type and protocol type `consumer`; DescribeGroups, a classic
+ * API, describes them as Kafka does: Dead, and from v6 GROUP_ID_NOT_FOUND ("not a classic group").
+ */
 import type {
   DeleteGroupsRequest,
   DeleteGroupsResponse,
@@ -14,8 +18,10 @@ import type { HandlerContext } from './context.js';
 import { isCoordinator } from './groups/coordinator-node.js';
 import { NO_AUTHORIZED_OPERATIONS } from './metadata.js';
 
-/** Every group here uses the classic rebalance protocol, which KIP-848 names "classic". */
+/** The classic rebalance protocol's groups, as KIP-848 names their type. */
 const GROUP_TYPE = 'classic';
+/** Consumer groups' type and protocol type. */
+const CONSUMER_TYPE = 'consumer';
 
 export function handleDescribeGroups(
   ctx: HandlerContext,
@@ -40,6 +46,16 @@ export function handleDescribeGroups(
       if (injected !== undefined) return { ...described, errorCode: injected };
       if (!isCoordinator(ctx.cluster, groupId, ctx.broker.nodeId)) {
         return { ...described, errorCode: KafkaErrorCode.NOT_COORDINATOR };
+      }
+      if (consumerStateOf(ctx.cluster).consumerGroups.groups.has(groupId)) {
+        return version >= 6
+          ? {
+              ...described,
+              groupState: 'Dead',
+              errorCode: KafkaErrorCode.GROUP_ID_NOT_FOUND,
+              errorMessage: `Group ${groupId} is not a classic group.`,
+            }
+          : { ...described, groupState: 'Dead' };
       }
       const group = coordinator.groups.get(groupId);
       if (group === undefined) {
@@ -75,18 +91,26 @@ export function handleListGroups(ctx: HandlerContext, request: ListGroupsRequest
   if (injected !== undefined) return { throttleTimeMs: 0, errorCode: injected, groups: [] };
   const states = new Set(request.statesFilter.map((s) => s.toLowerCase()));
   const types = new Set(request.typesFilter.map((t) => t.toLowerCase()));
-  const { coordinator } = consumerStateOf(ctx.cluster);
-  const groups = [...coordinator.groups.values()]
-    // Each broker lists the groups it coordinates, as Kafka's do.
-    .filter((g) => isCoordinator(ctx.cluster, g.groupId, ctx.broker.nodeId))
-    .filter((g) => states.size === 0 || states.has(g.state.toLowerCase()))
-    .filter(() => types.size === 0 || types.has(GROUP_TYPE))
-    .map((g) => ({
+  const { coordinator, consumerGroups } = consumerStateOf(ctx.cluster);
+  const all = [
+    ...[...coordinator.groups.values()].map((g) => ({
       groupId: g.groupId,
       protocolType: g.protocolType ?? '',
-      groupState: g.state,
+      groupState: g.state as string,
       groupType: GROUP_TYPE,
-    }));
+    })),
+    ...[...consumerGroups.groups.values()].map((g) => ({
+      groupId: g.groupId,
+      protocolType: CONSUMER_TYPE,
+      groupState: g.state as string,
+      groupType: CONSUMER_TYPE,
+    })),
+  ];
+  const groups = all
+    // Each broker lists the groups it coordinates, as Kafka's do.
+    .filter((g) => isCoordinator(ctx.cluster, g.groupId, ctx.broker.nodeId))
+    .filter((g) => states.size === 0 || states.has(g.groupState.toLowerCase()))
+    .filter((g) => types.size === 0 || types.has(g.groupType));
   return { throttleTimeMs: 0, errorCode: KafkaErrorCode.NONE, groups };
 }
 
@@ -95,7 +119,7 @@ export function handleListGroups(ctx: HandlerContext, request: ListGroupsRequest
  * offsets; one with members is NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND.
  */
 export function handleDeleteGroups(ctx: HandlerContext, request: DeleteGroupsRequest): DeleteGroupsResponse {
-  const { coordinator } = consumerStateOf(ctx.cluster);
+  const { coordinator, consumerGroups } = consumerStateOf(ctx.cluster);
   const injected = ctx.plan.topLevelError?.errorCode;
   return {
     throttleTimeMs: 0,
@@ -104,6 +128,13 @@ export function handleDeleteGroups(ctx: HandlerContext, request: DeleteGroupsReq
       if (injected !== undefined) return result(injected);
       if (!isCoordinator(ctx.cluster, groupId, ctx.broker.nodeId))
         return result(KafkaErrorCode.NOT_COORDINATOR);
+      const modern = consumerGroups.groups.get(groupId);
+      if (modern !== undefined) {
+        if (modern.state !== 'Empty') return result(KafkaErrorCode.NON_EMPTY_GROUP);
+        consumerGroups.groups.delete(groupId);
+        ctx.cluster.events.record({ kind: 'group-deleted', detail: groupId });
+        return result(KafkaErrorCode.NONE);
+      }
       const group = coordinator.groups.get(groupId);
       if (group === undefined || group.state === 'Dead') return result(KafkaErrorCode.GROUP_ID_NOT_FOUND);
       if (group.state !== 'Empty') return result(KafkaErrorCode.NON_EMPTY_GROUP);

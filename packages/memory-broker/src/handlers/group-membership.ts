@@ -18,8 +18,8 @@ import type {
 import { KafkaErrorCode } from '@idem/codec';
 import { consumerStateOf } from './consumer-state.js';
 import type { HandlerContext } from './context.js';
-import type { JoinResult, SyncResult } from './groups/group.js';
 import { isCoordinator } from './groups/coordinator-node.js';
+import type { JoinResult, SyncResult } from './groups/group.js';
 
 /** Kafka reports the member's address; every client of this broker is local. */
 const CLIENT_HOST = '/127.0.0.1';
@@ -54,8 +54,33 @@ export function handleJoinGroup(
       ),
     );
   }
+  const state = consumerStateOf(ctx.cluster);
+  const modern = state.consumerGroups.groups.get(request.groupId);
+  if (modern !== undefined) {
+    // A classic member may take over an empty consumer group (its offsets kept); joining a live one, which
+    // Kafka allows by migrating the group, is not served here.
+    if (modern.state !== 'Empty') {
+      return Promise.resolve(
+        joinResponse(
+          {
+            errorCode: KafkaErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+            generationId: -1,
+            protocolType: null,
+            protocolName: null,
+            leader: '',
+            memberId: request.memberId,
+            members: [],
+          },
+          version,
+        ),
+      );
+    }
+    state.consumerGroups.groups.delete(request.groupId);
+    const classic = state.coordinator.commitTarget(request.groupId);
+    for (const [topic, byPartition] of modern.offsets) classic.offsets.set(topic, byPartition);
+  }
   return new Promise((resolve) => {
-    consumerStateOf(ctx.cluster).coordinator.join(
+    state.coordinator.join(
       {
         groupId: request.groupId,
         memberId: request.memberId,

@@ -13,10 +13,11 @@ import type {
 } from '@idem/codec';
 import { KafkaErrorCode } from '@idem/codec';
 import type { Topic } from '../cluster/topic.js';
-import { consumerStateOf } from './consumer-state.js';
+import { consumerStateOf, type GroupOffsets } from './consumer-state.js';
 import type { HandlerContext } from './context.js';
 import { MAX_OFFSET_METADATA_LENGTH } from './groups/coordinator.js';
 import { isCoordinator } from './groups/coordinator-node.js';
+import type { CommittedOffset } from './groups/group.js';
 import { ZERO_UUID } from './metadata.js';
 
 const TOPIC_IDS_FROM = 10;
@@ -38,10 +39,19 @@ export function handleOffsetCommit(
   request: OffsetCommitRequest,
   version: number,
 ): OffsetCommitResponse {
-  const { coordinator } = consumerStateOf(ctx.cluster);
+  const state = consumerStateOf(ctx.cluster);
+  const { coordinator } = state;
+  const modern = state.consumerGroups.groups.get(request.groupId);
   const requestError =
     groupError(ctx, request.groupId) ??
-    coordinator.validateCommit(request.groupId, request.memberId, request.generationIdOrMemberEpoch);
+    (modern === undefined
+      ? coordinator.validateCommit(request.groupId, request.memberId, request.generationIdOrMemberEpoch)
+      : state.consumerGroups.validateCommit(
+          modern,
+          request.memberId,
+          request.generationIdOrMemberEpoch,
+          version,
+        ));
   return {
     throttleTimeMs: 0,
     topics: request.topics.map((t) => {
@@ -60,7 +70,7 @@ export function handleOffsetCommit(
             } else if ((p.committedMetadata?.length ?? 0) > MAX_OFFSET_METADATA_LENGTH) {
               errorCode = KafkaErrorCode.OFFSET_METADATA_TOO_LARGE;
             } else {
-              coordinator.commit(request.groupId, topic.name, p.partitionIndex, {
+              offsetsIn(state.offsetsOf(request.groupId, true)!, topic.name).set(p.partitionIndex, {
                 offset: p.committedOffset,
                 leaderEpoch: p.committedLeaderEpoch,
                 metadata: p.committedMetadata ?? '',
@@ -108,7 +118,9 @@ export function handleOffsetFetch(
     throttleTimeMs: 0,
     topics: [],
     errorCode: KafkaErrorCode.NONE,
-    groups: request.groups.map((g) => fetchGroup(ctx, g.groupId, g.topics, version)),
+    groups: request.groups.map((g) =>
+      fetchGroup(ctx, g.groupId, g.topics, version, g.memberId, g.memberEpoch),
+    ),
   };
 }
 
@@ -117,6 +129,8 @@ function fetchGroup(
   groupId: string,
   wanted: readonly WantedTopic[] | null,
   version: number,
+  memberId: string | null = null,
+  memberEpoch = -1,
 ): {
   groupId: string;
   errorCode: number;
@@ -132,9 +146,17 @@ function fetchGroup(
     }));
     return { groupId, errorCode: error, topics };
   }
-  const { coordinator } = consumerStateOf(ctx.cluster);
+  const state = consumerStateOf(ctx.cluster);
+  const modern = state.consumerGroups.groups.get(groupId);
+  // A consumer group checks the member (v9+): a stale epoch or unknown member fails the group, no topics.
+  const memberError =
+    modern === undefined
+      ? KafkaErrorCode.NONE
+      : state.consumerGroups.validateFetch(modern, memberId, memberEpoch);
+  if (memberError !== KafkaErrorCode.NONE) return { groupId, errorCode: memberError, topics: [] };
+  const offsets: GroupOffsets = state.offsetsOf(groupId, false) ?? new Map();
   if (wanted === null) {
-    const topics = [...coordinator.allCommitted(groupId)].map(([name, byPartition]) => ({
+    const topics = [...offsets].map(([name, byPartition]) => ({
       name,
       topicId: ctx.cluster.topic(name)?.topicId ?? ZERO_UUID,
       partitions: [...byPartition].map(([index, c]) => ({
@@ -153,7 +175,7 @@ function fetchGroup(
       name: t.name,
       topicId: t.topicId ?? ZERO_UUID,
       partitions: t.partitionIndexes.map((index) => {
-        const c = coordinator.committed(groupId, name, index);
+        const c = offsets.get(name)?.get(index);
         if (c === undefined) return noOffset(index, KafkaErrorCode.NONE);
         return {
           partitionIndex: index,
@@ -171,4 +193,13 @@ function fetchGroup(
 /** Kafka's answer for a partition with nothing committed: offset -1, empty metadata. */
 function noOffset(partitionIndex: number, errorCode: number): OffsetFetchResponsePartitions {
   return { partitionIndex, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode };
+}
+
+function offsetsIn(offsets: GroupOffsets, topic: string): Map<number, CommittedOffset> {
+  let byPartition = offsets.get(topic);
+  if (byPartition === undefined) {
+    byPartition = new Map();
+    offsets.set(topic, byPartition);
+  }
+  return byPartition;
 }

@@ -43,6 +43,8 @@ export const SERVED_VERSIONS: Readonly<Record<ServedApi, ServedRange>> = {
   DeleteGroups: { apiKey: 42, min: 0, max: 2, advertisedMin: 0 },
   DescribeCluster: { apiKey: 60, min: 0, max: 2, advertisedMin: 0 },
   DescribeTopicPartitions: { apiKey: 75, min: 0, max: 0, advertisedMin: 0 },
+  ConsumerGroupHeartbeat: { apiKey: 68, min: 0, max: 1, advertisedMin: 0 },
+  ConsumerGroupDescribe: { apiKey: 69, min: 0, max: 1, advertisedMin: 0 },
 };
 
 const BY_KEY = new Map<number, ServedApi>(

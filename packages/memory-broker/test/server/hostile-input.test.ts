@@ -87,6 +87,15 @@ function templates(): Buffer[] {
     frame('DeleteGroups', 2, { groupsNames: ['hostile-none'] }),
     frame('DescribeCluster', 2, { includeClusterAuthorizedOperations: true, endpointType: 1 }),
     frame('DescribeTopicPartitions', 0, { topics: [{ name: 't' }], responsePartitionLimit: 1 }),
+    frame('ConsumerGroupHeartbeat', 1, {
+      groupId: 'hostile',
+      memberId: 'hostile-member',
+      memberEpoch: 0,
+      rebalanceTimeoutMs: 1000,
+      subscribedTopicNames: ['t'],
+      topicPartitions: [],
+    }),
+    frame('ConsumerGroupDescribe', 1, { groupIds: ['hostile'], includeAuthorizedOperations: false }),
     frame('OffsetCommit', 8, {
       groupId: 'hostile',
       generationIdOrMemberEpoch: -1,

@@ -222,8 +222,13 @@ export class GroupCoordinator {
     return KafkaErrorCode.NONE;
   }
 
+  /** The group a commit to `groupId` is stored in (created empty, as Kafka creates one on a first commit). */
+  commitTarget(groupId: string): Group {
+    return this.groups.get(groupId) ?? this.addGroup(groupId);
+  }
+
   commit(groupId: string, topic: string, partition: number, committed: CommittedOffset): void {
-    const group = this.groups.get(groupId) ?? this.addGroup(groupId);
+    const group = this.commitTarget(groupId);
     let byPartition = group.offsets.get(topic);
     if (byPartition === undefined) {
       byPartition = new Map();
