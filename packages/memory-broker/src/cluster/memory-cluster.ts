@@ -310,12 +310,13 @@ export class MemoryCluster implements ConnectionHost {
   handleFrame(nodeId: number, connectionId: string | number, frame: Uint8Array): Promise<Buffer | null> {
     return serveFrame(
       frame,
-      (api, version, request, encode) =>
+      (api, version, request, encode, clientId) =>
         new Promise<Buffer | null>((resolve, reject) => {
           this.submit(nodeId, String(connectionId), {
             api,
             version,
             request,
+            clientId: clientId ?? null,
             resolve: (response) => {
               // A response the codec cannot encode is the broker's bug; it closes this connection only.
               try {
@@ -385,7 +386,7 @@ export class MemoryCluster implements ConnectionHost {
       cluster: this.model,
       broker,
       connectionId: connection.id,
-      clientId: broker.clientOf.get(connection.id) ?? null,
+      clientId: envelope.clientId ?? broker.clientOf.get(connection.id) ?? null,
       plan,
       now,
       appended: [],

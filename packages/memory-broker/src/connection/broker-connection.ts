@@ -13,6 +13,8 @@ export interface RequestEnvelope {
   readonly api: ServedApi;
   readonly version: number;
   readonly request: unknown;
+  /** The client id of the request header, for frames; the connection's client id is used otherwise. */
+  readonly clientId?: string | null;
   /** `null` when Kafka sends no response (acks=0). */
   resolve(response: unknown): void;
   reject(error: Error): void;

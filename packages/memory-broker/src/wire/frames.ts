@@ -19,6 +19,8 @@ export type SubmitDecoded = (
   version: number,
   request: unknown,
   encode: (response: unknown) => Buffer,
+  /** The request header's client id (null when the header has none). */
+  clientId?: string | null,
 ) => Promise<Buffer | null>;
 
 /** Raised (as a rejection) when Kafka would close the connection instead of answering. */
@@ -69,7 +71,11 @@ export function serveFrame(
   } catch (error) {
     return refuse(`undecodable ${api} v${apiVersion} request: ${(error as Error).message}`, error);
   }
-  return submit(api, apiVersion, request, (response) =>
-    codec.response.encodeFrame(apiVersion, correlationId, response as never),
+  return submit(
+    api,
+    apiVersion,
+    request,
+    (response) => codec.response.encodeFrame(apiVersion, correlationId, response as never),
+    decoded.clientId ?? null,
   );
 }
