@@ -281,5 +281,32 @@ describe.skipIf(skip !== null)(
       expect(memory.commits[3]).toBe(KafkaErrorCode.NONE);
       expect(normalise(memory)).toEqual(normalise(real));
     });
+
+    it('static members: -2 keeps the partitions, a new member id with the instance id takes them over', async () => {
+      const [memory, real] = await onBoth('static', 2, async (t, topic) => {
+        const s = on(t, topic);
+        let j1 = await s.join('s1', { instanceId: 'i1' });
+        for (let tries = 0; loading(j1.errorCode) && tries < 60; tries++) {
+          await sleep(500);
+          j1 = await s.join('s1', { instanceId: 'i1' });
+        }
+        const answers = [
+          j1,
+          await s.join('s2', { instanceId: 'i1' }),
+          await s.beat({ memberId: 's2', memberEpoch: j1.memberEpoch, instanceId: 'i1' }),
+          await s.beat({ memberId: 's1', memberEpoch: -2, instanceId: 'i1' }),
+        ];
+        const away = await s.describeGroup();
+        answers.push(
+          await s.join('s2', { instanceId: 'i1' }),
+          await s.beat({ memberId: 's1', memberEpoch: j1.memberEpoch, instanceId: 'i1' }),
+          await s.beat({ memberId: 'x', memberEpoch: 1, instanceId: 'i9' }),
+        );
+        const back = await s.describeGroup();
+        answers.push(await s.beat({ memberId: 's2', memberEpoch: -1, instanceId: 'i1' }));
+        return { answers, away, back, end: await s.describeGroup() };
+      });
+      expect(normalise(memory)).toEqual(normalise(real));
+    });
   },
 );

@@ -241,6 +241,29 @@ describe('ConsumerGroupHeartbeat', () => {
   });
 });
 
+describe('static members', () => {
+  it('-2 keeps the partitions until the session expires; a new member id with the instance id takes them', async () => {
+    const s = await setup(2);
+    await s.join('s1', { instanceId: 'i1' });
+    expect(await s.join('s2', { instanceId: 'i1' })).toMatchObject({ errorCode: E.UNRELEASED_INSTANCE_ID });
+    expect(await s.beat('s1', -2, { instanceId: 'i1' })).toMatchObject({
+      errorCode: E.NONE,
+      memberEpoch: -2,
+    });
+    // Nobody else gets its partitions while it is away.
+    s.clock.advance(MIN_ASSIGNMENT_INTERVAL_MS);
+    const other = await s.join('d1');
+    expect(parts(other)).toEqual([]);
+    const back = await s.join('s2', { instanceId: 'i1' });
+    expect(back).toMatchObject({ errorCode: E.NONE, memberId: 's2' });
+    expect(await s.beat('s1', 2, { instanceId: 'i1' })).toMatchObject({ errorCode: E.FENCED_INSTANCE_ID });
+    // Away again, past the session timeout: removed for good.
+    await s.beat('s2', -2, { instanceId: 'i1' });
+    s.clock.advance(SESSION_TIMEOUT_MS);
+    expect((await s.describe()).members.map((m) => m.memberId)).toEqual([]);
+  });
+});
+
 describe('OffsetCommit and OffsetFetch for a consumer group', () => {
   const commit = (s: Awaited<ReturnType<typeof setup>>, version: number, memberId: string, epoch: number) =>
     call(s.cluster, s.node, 'OffsetCommit', version, {

@@ -21,6 +21,7 @@ import {
   sameAssignment,
 } from './consumer-group.js';
 import { type OwnedPartitions, reconcile } from './reconcile.js';
+import { existingStatic, joinStatic, STATIC_LEAVE_EPOCH } from './static-members.js';
 
 /** Kafka's group.consumer.heartbeat.interval.ms and group.consumer.session.timeout.ms defaults. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
@@ -32,7 +33,6 @@ export const SESSION_TIMEOUT_MS = 45_000;
 export const MIN_ASSIGNMENT_INTERVAL_MS = 1_000;
 
 const LEAVE_EPOCH = -1;
-const STATIC_LEAVE_EPOCH = -2;
 
 /** A ConsumerGroupHeartbeat as the coordinator takes it. */
 export interface ConsumerHeartbeat {
@@ -117,7 +117,20 @@ export class ConsumerGroupCoordinator {
     const group = this.groupFor(request.groupId, joining);
     const memberId = request.memberId === '' ? this.newMemberId() : request.memberId;
     let member = group.members.get(memberId);
-    if (member === undefined) {
+    let replaced = false;
+    if (request.instanceId !== null && joining) {
+      ({ member, replaced } = joinStatic(
+        group,
+        memberId,
+        request.instanceId,
+        request.clientId,
+        request.clientHost,
+        (old) => this.cancelTimers(old),
+      ));
+    } else if (request.instanceId !== null) {
+      member = existingStatic(group, memberId, request.instanceId);
+      checkEpoch(member, request.memberEpoch, request.topicPartitions);
+    } else if (member === undefined) {
       if (!joining) {
         throw new ConsumerGroupError(
           KafkaErrorCode.UNKNOWN_MEMBER_ID,
@@ -128,7 +141,7 @@ export class ConsumerGroupCoordinator {
     } else if (!joining) {
       checkEpoch(member, request.memberEpoch, request.topicPartitions);
     }
-    const before = { assigned: member.assigned, isNew: !group.members.has(memberId) };
+    const before = { assigned: member.assigned, isNew: !replaced && !group.members.has(memberId) };
 
     // 1. The member's new subscription; a change (or a new member) bumps the group epoch.
     const updated = updateMember(member, request);
@@ -178,14 +191,29 @@ export class ConsumerGroupCoordinator {
     if (group === undefined) {
       throw new ConsumerGroupError(KafkaErrorCode.GROUP_ID_NOT_FOUND, `Group ${request.groupId} not found.`);
     }
-    const member = group.members.get(request.memberId);
+    const member =
+      request.instanceId === null
+        ? group.members.get(request.memberId)
+        : existingStatic(group, request.memberId, request.instanceId);
     if (member === undefined) {
       throw new ConsumerGroupError(
         KafkaErrorCode.UNKNOWN_MEMBER_ID,
         `Member ${request.memberId} is not a member of group ${group.groupId}.`,
       );
     }
-    // A static member's temporary leave (-2) is a leave here: static membership is not kept.
+    if (request.memberEpoch === STATIC_LEAVE_EPOCH) {
+      // Gone for a while: it keeps its partitions (nobody else gets them) until its session expires.
+      member.memberEpoch = STATIC_LEAVE_EPOCH;
+      member.pendingRevocation = new Map();
+      return {
+        errorCode: KafkaErrorCode.NONE,
+        errorMessage: null,
+        memberId: member.memberId,
+        memberEpoch: STATIC_LEAVE_EPOCH,
+        heartbeatIntervalMs: 0,
+        assignment: null,
+      };
+    }
     this.fence(group, member);
     return {
       errorCode: KafkaErrorCode.NONE,
@@ -200,12 +228,16 @@ export class ConsumerGroupCoordinator {
   /** Removes a member (left, session expired, rebalance timed out) and bumps the group epoch. */
   fence(group: ConsumerGroup, member: ConsumerMember): void {
     if (group.members.get(member.memberId) !== member) return;
-    this.clock.clearTimeout(member.sessionTimer);
-    this.clock.clearTimeout(member.rebalanceTimer);
+    this.cancelTimers(member);
     group.members.delete(member.memberId);
     group.targetAssignment.delete(member.memberId);
     group.subscriptionSignature = this.subscriptionSignature(group);
     group.groupEpoch++;
+  }
+
+  private cancelTimers(member: ConsumerMember): void {
+    this.clock.clearTimeout(member.sessionTimer);
+    this.clock.clearTimeout(member.rebalanceTimer);
   }
 
   private groupFor(groupId: string, create: boolean): ConsumerGroup {
