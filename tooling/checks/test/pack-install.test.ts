@@ -123,6 +123,21 @@ out.resolved = require.resolve('@idem/core');
 process.stdout.write(JSON.stringify(out));
 `;
 
+// A user's CommonJS file sets @idem/codec's state; @idem/core (ESM) would read it through import().
+const DUAL_STATE = `
+const cjs = require('@idem/codec');
+const snappy = { id: 2, name: 'snappy', compress: (b) => Buffer.from(b), decompress: (b) => Buffer.from(b) };
+cjs.registerCompressionCodec(snappy);
+cjs.setDefaultMaxDecompressedBytes(1234);
+import('@idem/codec').then((esm) => {
+  process.stdout.write(JSON.stringify({
+    twoCopies: esm.compressionCodec !== cjs.compressionCodec,
+    codecSeen: esm.compressionCodec('snappy') === snappy,
+    capSeen: esm.getDefaultMaxDecompressedBytes(),
+  }));
+});
+`;
+
 const CHECK_TS = `
 import { type CompressionName, compressionCodec } from '@idem/codec';
 import { createProducer, isIdemError, type Producer, type RecordMetadata } from '@idem/core';
@@ -302,6 +317,13 @@ describe.skipIf(!enabled)('packed tarballs, installed outside the workspace', { 
     log(`cjs: ${result.stdout}`);
     for (const name of NAMES) expect(out[name], name).toBeGreaterThan(0);
     expect(out.resolved).toMatch(/node_modules\/@idem\/core\/dist\/index\.cjs$/);
+  });
+
+  it("@idem/codec's process-wide state is one for its ESM and CJS copies (codec registry, decompression cap)", async () => {
+    writeFileSync(join(project, 'dual.cjs'), DUAL_STATE);
+    const result = await run(process.execPath, ['dual.cjs'], project);
+    expectOk(result);
+    expect(JSON.parse(result.stdout)).toEqual({ twoCopies: true, codecSeen: true, capSeen: 1234 });
   });
 
   it.each(['node16', 'bundler'] as const)(
