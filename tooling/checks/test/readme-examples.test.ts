@@ -4,8 +4,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// Every package README's `## Example` section holds TypeScript a reader can paste: each ```ts block there is
-// written next to its package (so the package's own name and its dependencies resolve as in a dependent
+// Every ```ts block of a package README is TypeScript a reader can paste (the `## Example` section must have
+// one): each is written next to its package (so the package's own name and its dependencies resolve as in a dependent
 // project, against the sources through the workspace's `@idem/source` condition) and type-checked with the
 // repository's strict settings. A README example that stopped compiling fails here.
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -22,19 +22,26 @@ export function exampleBlocks(markdown: string): string[] {
   return [...section.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
 }
 
+/** Every ```ts block of the README. */
+export function tsBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
+}
+
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('README examples', () => {
+describe('README TypeScript', () => {
   const files: string[] = [];
   for (const name of PACKAGES) {
-    it(`packages/${name}/README.md has an Example section with TypeScript`, () => {
-      const blocks = exampleBlocks(readFileSync(join(root, 'packages', name, 'README.md'), 'utf8'));
-      expect(blocks.length, `packages/${name}/README.md: ## Example with a \`\`\`ts block`).toBeGreaterThan(
+    it(`packages/${name}/README.md has an Example section with TypeScript, and all its TypeScript is collected`, () => {
+      const readme = readFileSync(join(root, 'packages', name, 'README.md'), 'utf8');
+      const example = exampleBlocks(readme);
+      expect(example.length, `packages/${name}/README.md: ## Example with a \`\`\`ts block`).toBeGreaterThan(
         0,
       );
+      const blocks = tsBlocks(readme);
       const dir = mkdtempSync(join(root, 'packages', name, '.readme-example-'));
       dirs.push(dir);
       blocks.forEach((code, i) => {
@@ -66,7 +73,7 @@ describe('README examples', () => {
         (error, stdout, stderr) => resolve({ code: error === null ? 0 : 1, out: `${stdout}${stderr}` }),
       );
     });
-    expect(result.out).toBe('');
+    expect(result.out.split('\n').filter((line) => line.trim() !== '')).toEqual([]);
     expect(result.code).toBe(0);
   });
 });
