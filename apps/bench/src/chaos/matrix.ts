@@ -289,8 +289,16 @@ async function runOnMemory(plan: Plan, options: ChaosOptions): Promise<ChaosRow[
   };
   try {
     for (const scenario of plan.scenarios) {
-      if (scenario.concurrentCells) {
-        const done = await Promise.all(plan.clients.map((name) => cell(scenario, name, false)));
+      const width = scenario.concurrentCells ?? 1;
+      if (width > 1) {
+        // `width` cells at a time, emitted in client order once the scenario is done.
+        const done: ChaosRow[] = new Array(plan.clients.length);
+        let next = 0;
+        const lane = async () => {
+          for (let i = next++; i < plan.clients.length; i = next++)
+            done[i] = await cell(scenario, plan.clients[i] as ChaosClientName, false);
+        };
+        await Promise.all(Array.from({ length: Math.min(width, plan.clients.length) }, lane));
         server.cluster.faults.clear();
         for (const row of done) emit(row);
       } else for (const name of plan.clients) emit(await cell(scenario, name, true));

@@ -43,6 +43,7 @@ export interface ClusterNodes {
   moveLeader(topic: string, node: number): Promise<void>;
 }
 
+/** A cluster cell's context: the proxy in front of every node, and the nodes themselves. */
 export interface ClusterContext extends KafkaContext {
   readonly nodes: ClusterNodes;
 }
@@ -64,10 +65,10 @@ export interface Scenario {
    */
   readonly failover?: boolean;
   /**
-   * Its faults touch only the cell's own topic and it mostly waits (for a delivery timeout): on the memory broker
-   * the clients' cells of this scenario run at the same time.
+   * Its faults touch only the cell's own topic (no broker restart, no reset of every connection): on the memory
+   * broker this many of the clients' cells of this scenario run at the same time (default 1, one after another).
    */
-  readonly concurrentCells?: boolean;
+  readonly concurrentCells?: number;
 }
 
 const PRODUCE = 0;
@@ -87,6 +88,9 @@ export const QUICK_GRACE_MS = 1_500;
 export const FAILOVER_DELIVERY_TIMEOUT_MS = 30_000;
 /** The bound of a failover cell on the cluster: the failover, a JVM restart (~8-20 s on 2 cores) and the sends. */
 export const FAILOVER_CELL_LIMIT_MS = 150_000;
+
+/** How many cells of a scenario whose faults touch only its topic run at once on the memory broker (2 cores). */
+const TOPIC_SCOPED_CONCURRENCY = 4;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
@@ -125,6 +129,7 @@ async function setMaxMessageBytes(kafka: Kafka, topic: string, bytes: number): P
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'ack-lost',
+    concurrentCells: TOPIC_SCOPED_CONCURRENCY,
     description: 'the broker appends a batch, then the response is lost and the connection reset',
     async memory({ cluster, topic, send }) {
       cluster.faults.loseResponse({ api: 'Produce', topic }, { count: 1 });
@@ -137,6 +142,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'request-lost',
+    concurrentCells: TOPIC_SCOPED_CONCURRENCY,
     description: 'a Produce request never reaches the broker; the connection is reset',
     async memory({ cluster, topic, send }) {
       cluster.faults.loseRequest({ api: 'Produce', topic }, { count: 1 });
@@ -205,15 +211,15 @@ export const SCENARIOS: readonly Scenario[] = [
     description:
       'the partition leader dies (kill -9, no controlled shutdown) with requests in flight; another replica takes over, sends go on, the node is restarted',
     async memory({ cluster, topic, send }) {
-      // The memory broker's stopBroker: connections reset, new ones refused, leadership moved after 300 ms.
+      // The memory broker's stopBroker: connections reset, new ones refused, leadership moved after 150 ms.
       cluster.faults.delayResponses({ api: 'Produce', topic }, { ms: 100, count: 2 });
       const first = twoSends(send);
       await sleep(30);
       const victim = cluster.leaderOf(topic, 0);
       const killedAt = Date.now();
-      cluster.faults.stopBroker(victim, { downMs: 800, failoverAfterMs: 300 });
+      cluster.faults.stopBroker(victim, { downMs: 400, failoverAfterMs: 150 });
       await Promise.all([first, send(ids('c', 10))]);
-      await sleep(Math.max(0, killedAt + 900 - Date.now()));
+      await sleep(Math.max(0, killedAt + 450 - Date.now()));
       await send(ids('d', 10));
     },
     kafka: {
@@ -247,6 +253,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'config-changed-retry',
+    concurrentCells: TOPIC_SCOPED_CONCURRENCY,
     description:
       'an ack is lost, then the retry is refused with MESSAGE_TOO_LARGE (max.message.bytes lowered during the retry backoff), which Kafka checks before its duplicate check; a batch follows behind',
     async memory({ cluster, topic, send }) {
@@ -276,7 +283,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'delivery-timeout',
     description: `every Produce response held past the delivery timeout (${SHORT_DELIVERY_TIMEOUT_MS} ms; quick: ${QUICK_DELIVERY_TIMEOUT_MS} ms): the sends must settle within ${GRACE_MS} ms (quick: ${QUICK_GRACE_MS} ms) after it (failed, possibly persisted), then the responses are released`,
     shortDeliveryTimeout: true,
-    concurrentCells: true,
+    // It mostly waits for the delivery timeout: every client at once.
+    concurrentCells: 16,
     async memory({ cluster, topic, send, freeze, deliveryTimeoutMs, graceMs }) {
       const hold = cluster.faults.holdResponses({ api: 'Produce', topic });
       await Promise.race([twoSends(send), sleep(deliveryTimeoutMs + graceMs)]);
@@ -300,6 +308,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'concurrent-200',
+    concurrentCells: TOPIC_SCOPED_CONCURRENCY,
     description: '200 concurrent single-record sends to one partition, 3 acks lost',
     async memory({ cluster, topic, send }) {
       cluster.faults.loseResponse({ api: 'Produce', topic }, { count: 3 });
@@ -312,6 +321,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'burst-5-in-flight',
+    concurrentCells: TOPIC_SCOPED_CONCURRENCY,
     description:
       'five requests in flight; the second is lost on the way (the connection reset), the rest answered late',
     async memory({ cluster, topic, send }) {
