@@ -37,7 +37,9 @@ export interface RecordMetadata {
  * gets what send() would resolve with, `rejected` what it would reject with, exactly once.
  */
 export interface SendSink<T> {
+  /** The send succeeded: `value` is what send() would resolve with. */
   resolved(value: T): void;
+  /** The send failed or was refused: `error` is what send() would reject with. */
   rejected(error: unknown): void;
 }
 
