@@ -16,6 +16,12 @@ import type { Assignment } from './groups/consumer-group.js';
 import { isCoordinator } from './groups/coordinator-node.js';
 import { NO_AUTHORIZED_OPERATIONS } from './metadata.js';
 
+/**
+ * What Kafka without an authorizer reports a client may do to a group when asked (includeAuthorizedOperations):
+ * READ, DELETE, DESCRIBE, DESCRIBE_CONFIGS and ALTER_CONFIGS, as bits of their AclOperation codes.
+ */
+const GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8) | (1 << 10) | (1 << 11);
+
 /** ConsumerGroupDescribe v1's memberType of a member using the consumer protocol. */
 const CONSUMER_MEMBER = 1;
 
@@ -68,6 +74,9 @@ export function handleConsumerGroupDescribe(
         groupEpoch: group.groupEpoch,
         assignmentEpoch: group.assignmentEpoch,
         assignorName: group.preferredAssignor() ?? DEFAULT_ASSIGNOR,
+        authorizedOperations: request.includeAuthorizedOperations
+          ? GROUP_OPERATIONS
+          : NO_AUTHORIZED_OPERATIONS,
         members: [...group.members.values()].map((m) => ({
           memberId: m.memberId,
           instanceId: m.instanceId,

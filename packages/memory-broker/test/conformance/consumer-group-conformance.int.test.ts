@@ -329,5 +329,31 @@ describe.skipIf(skip !== null)(
       });
       expect(normalise(memory)).toEqual(normalise(real));
     });
+
+    it('v0: the coordinator makes up the member id; ConsumerGroupDescribe with authorized operations', async () => {
+      const [memory, real] = await onBoth('v0', 1, async (t, topic) => {
+        const s = on(t, topic);
+        await s.firstJoin('m1');
+        const v0 = await s.beat(
+          { memberId: '', rebalanceTimeoutMs: 30_000, subscribedTopicNames: [topic], topicPartitions: [] },
+          0,
+        );
+        const idShape = /^[A-Za-z0-9_-]{22}$/.test(v0.memberId ?? '');
+        const described = await t.request('ConsumerGroupDescribe', 0, {
+          groupIds: [s.group, `${s.group}-none`],
+          includeAuthorizedOperations: true,
+        });
+        return {
+          v0: { ...v0, memberId: idShape ? '<generated>' : v0.memberId },
+          described: described.groups.map((g) => [
+            g.groupId.endsWith('-none'),
+            g.errorCode,
+            g.authorizedOperations,
+          ]),
+        };
+      });
+      expect(memory.v0.memberId).toBe('<generated>');
+      expect(normalise(memory)).toEqual(normalise(real));
+    });
   },
 );
