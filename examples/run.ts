@@ -1,13 +1,21 @@
-// `pnpm example <name>`: runs one example program (the file examples/<name>.ts).
+// `pnpm example <name> [--bootstrap host:port]`: runs one example program (the file examples/<name>.ts),
+// on the embedded memory broker, or on the Kafka cluster named by --bootstrap.
 import { readdirSync } from 'node:fs';
+import { parseArgs } from './support/broker.ts';
 
+/** Old names that still run their example. */
+const aliases: Record<string, string> = { 'lost-response': 'retry-dedupe' };
 const names = readdirSync(new URL('./', import.meta.url))
   .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
   .map((f) => f.slice(0, -3))
   .sort();
-const name = process.argv[2];
+const given = process.argv[2];
+const name = given === undefined ? undefined : (aliases[given] ?? given);
 if (name === undefined || !names.includes(name)) {
-  process.stderr.write(`usage: pnpm example <name>, one of: ${names.join(', ')}\n`);
+  process.stderr.write(
+    `${given === undefined ? '' : `error: no example ${JSON.stringify(given)}\n`}usage: pnpm example <name> [--bootstrap host:port], one of: ${names.join(', ')}\n`,
+  );
   process.exit(2);
 }
+parseArgs(); // `error: …` and exit 2 on a bad flag, before the example starts
 await import(`./${name}.ts`);

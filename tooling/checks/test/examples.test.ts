@@ -20,13 +20,13 @@ interface Run {
   readonly stderr: string;
 }
 
-function runExample(name: string): Promise<Run> {
+function runExample(name: string, ...extra: string[]): Promise<Run> {
   const [command, ...args] = (script ?? '').split(/\s+/);
   expect(command).toBe('node');
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [...args, name],
+      [...args, name, ...extra],
       { cwd: root, timeout: LIMIT_MS, killSignal: 'SIGKILL', encoding: 'utf8' },
       (error, stdout, stderr) => {
         const failure = error as { code?: unknown; signal?: string | null } | null;
@@ -82,8 +82,8 @@ describe('examples/', { timeout: LIMIT_MS + 5_000 }, () => {
     expect(ends!.slice(1).reduce((sum, n) => sum + Number(n), 0)).toBe(4);
   });
 
-  it('lost-response: written once with idempotence, twice without; possibly persisted on timeout', async () => {
-    const run = await runExample('lost-response');
+  it('retry-dedupe: written once with idempotence, twice without; possibly persisted on timeout', async () => {
+    const run = await runExample('retry-dedupe');
     expectClean(run);
     expect(run.stdout).toContain('idempotent: broker appended the batch at offset 0, then lost the response');
     expect(run.stdout).toContain('idempotent: charge-1 acknowledged at offset 0, charge-2 at offset 1');
@@ -95,5 +95,92 @@ describe('examples/', { timeout: LIMIT_MS + 5_000 }, () => {
       /^no answer: DeliveryTimeoutError ERR_DELIVERY_TIMEOUT after \d+ ms, possiblyPersisted=true$/m,
     );
     expect(run.stdout).toContain('no answer: log [0:entry-1]');
+  });
+
+  it('lost-response, the old name, still runs retry-dedupe', async () => {
+    const run = await runExample('lost-response');
+    expectClean(run);
+    expect(run.stdout).toContain('idempotent: log [0:charge-1, 1:charge-2], charge-1 written 1 time(s)');
+  });
+
+  it('restart-new-pid: the resend of a new producer id is a second copy', async () => {
+    const run = await runExample('restart-new-pid');
+    expectClean(run);
+    const before =
+      /^before restart: PID (\d+) sent payment-17; outcome seen by the app: ERR_PRODUCER_CLOSED, possiblyPersisted=true$/m.exec(
+        run.stdout,
+      );
+    const after = /^after restart: PID (\d+) resent payment-17, acked at offset 1$/m.exec(run.stdout);
+    expect(before).not.toBeNull();
+    expect(after).not.toBeNull();
+    expect(before![1]).not.toBe(after![1]);
+    expect(run.stdout).toContain(
+      `log: [0:charge 40 EUR (PID ${before![1]}), 1:charge 40 EUR (PID ${after![1]})]`,
+    );
+    expect(run.stdout).toContain('outcome: payment-17 written 2 time(s), by 2 producer ids');
+    expect(run.stdout).toMatch(/^prevent it: .*transactional\.id.*business id/m);
+  });
+
+  it('two-producers: the same record from two instances, two copies, two PIDs', async () => {
+    const run = await runExample('two-producers');
+    expectClean(run);
+    const a = /^instance-a: PID (\d+) sequence 0, acked at offset (\d)$/m.exec(run.stdout);
+    const b = /^instance-b: PID (\d+) sequence 0, acked at offset (\d)$/m.exec(run.stdout);
+    expect(a).not.toBeNull();
+    expect(b).not.toBeNull();
+    expect(a![1]).not.toBe(b![1]);
+    expect([a![2], b![2]].sort()).toEqual(['0', '1']);
+    expect(run.stdout).toContain('outcome: order-42 written 2 time(s), PIDs differ: true');
+  });
+
+  it('consumer-reprocess: one copy in the log, processed twice naively, once with the fix', async () => {
+    const run = await runExample('consumer-reprocess');
+    expectClean(run);
+    expect(run.stdout).toMatch(/^log: \[0:charge 25 EUR \(PID \d+\)\], payment-7 written 1 time\(s\)$/m);
+    expect(run.stdout).toContain('naive: processed, crashed before committing; committed offset still 0');
+    expect(run.stdout).toContain('card charged 2 time(s) [payment-7@0, payment-7@0]');
+    expect(run.stdout).toContain(
+      'fixed: processed twice (a crash before the commit), card charged 1 time(s); committed offset 1',
+    );
+  });
+
+  it('graceful-shutdown: each pending send acked or failed with an honest possiblyPersisted', async () => {
+    const run = await runExample('graceful-shutdown');
+    expectClean(run);
+    expect(run.stdout).toContain('SIGTERM: 4 sends pending; no longer accepting');
+    expect(run.stdout).toContain('refused late: shutting down, not accepted');
+    expect(run.stdout).toMatch(/^flush: ERR_FLUSH_TIMEOUT after 500 ms; closing with a bound$/m);
+    expect(run.stdout).toContain('close: status closed');
+    expect(run.stdout).toMatch(/^fate: a-1 acked at orders\/0 offset \d; in the log: true$/m);
+    expect(run.stdout).toMatch(/^fate: a-2 acked at orders\/0 offset \d; in the log: true$/m);
+    expect(run.stdout).toContain(
+      'fate: b-1 failed ERR_PRODUCER_CLOSED, possiblyPersisted=true; in the log: true',
+    );
+    expect(run.stdout).toContain(
+      'fate: b-2 failed ERR_PRODUCER_CLOSED, possiblyPersisted=false; in the log: false',
+    );
+    // No send that said "certainly not written" is in the log.
+    for (const line of run.stdout.split('\n').filter((l) => l.includes('possiblyPersisted=false'))) {
+      expect(line).toMatch(/in the log: false$/);
+    }
+  });
+
+  it('a bad flag or name: error and exit 2', async () => {
+    const flag = await runExample('two-producers', '--bogus');
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/^error: unknown argument "--bogus"$/m);
+    const bootstrap = await runExample('two-producers', '--bootstrap', 'nohostport');
+    expect(bootstrap.code).toBe(2);
+    expect(bootstrap.stderr).toMatch(/^error: --bootstrap needs host:port/m);
+    const name = await runExample('no-such-example');
+    expect(name.code).toBe(2);
+    expect(name.stderr).toContain('error: no example "no-such-example"');
+    expect(name.stdout).toBe('');
+  });
+
+  it('retry-dedupe with --bootstrap says why it is skipped and exits 0', async () => {
+    const run = await runExample('retry-dedupe', '--bootstrap', '127.0.0.1:1');
+    expectClean(run);
+    expect(run.stdout).toMatch(/^skipped: retry-dedupe needs a lost response/m);
   });
 });

@@ -1,9 +1,17 @@
 // The memory broker loses a Produce response after appending the batch; the producer retries it and reading
 // the log shows the record once. The same fault with idempotence off writes it twice.
-//   pnpm example lost-response
+//   pnpm example retry-dedupe     (formerly lost-response, which still runs it)
 import { decodeRecordBatch } from '@idem/codec';
 import { createProducer, isIdemError, type ProducerOptions } from '@idem/core';
 import { MemoryCluster } from '@idem/memory-broker';
+import { parseArgs } from './support/broker.ts';
+
+if (parseArgs().bootstrap !== null) {
+  console.log(
+    'skipped: retry-dedupe needs a lost response, which only the memory broker can inject; run it without --bootstrap',
+  );
+  process.exit(0);
+}
 
 /** The values in a partition's log, in offset order, decoded from the batches the broker stored. */
 function readValues(cluster: MemoryCluster, topic: string, partition = 0): string[] {
@@ -45,6 +53,9 @@ async function run(label: string, options: ProducerOptions): Promise<void> {
 
 await run('idempotent', {});
 await run('idempotence off', { idempotent: false, maxInFlightRequestsPerConnection: 1 });
+console.log(
+  'why: the retry carries the same producer id and sequence, so the broker answers it with the first offset instead of appending; without idempotence it has nothing to compare.',
+);
 
 // When no answer ever comes, the send still settles by deliveryTimeoutMs, with a typed error that says the
 // record may be in the log anyway. Here it is: the first attempt was appended.
