@@ -183,4 +183,17 @@ describe('examples/', { timeout: LIMIT_MS + 5_000 }, () => {
     expectClean(run);
     expect(run.stdout).toMatch(/^skipped: retry-dedupe needs a lost response/m);
   });
+
+  it('confluent-producer: per-record results through librdkafka, or a stated skip', async () => {
+    const run = await runExample('confluent-producer');
+    expectClean(run);
+    if (run.stdout.startsWith('skipped: ')) {
+      expect(run.stdout).toMatch(/^skipped: @confluentinc\/kafka-javascript does not load here \(.+\)$/m);
+      return;
+    }
+    expect(run.stdout).toContain('send([paid, shipped, audit]): orders/0@0 orders/0@1 orders/1@0');
+    expect(run.stdout).toContain('typed error: ERR_INVALID_RECORD possiblyPersisted=false');
+    expect(run.stdout).toMatch(/^log: orders\/0 \[0:paid \(PID (\d+)\), 1:shipped \(PID \1\)\]$/m);
+    expect(run.stdout).toMatch(/^log: orders\/1 \[0:audit \(PID \d+\)\]$/m);
+  });
 });
