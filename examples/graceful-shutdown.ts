@@ -66,8 +66,8 @@ const inLog = new Set([...(await broker.readLog(0)), ...(await broker.readLog(1)
 for (const [value, fate] of fates) {
   console.log(`fate: ${value} ${await fate}; in the log: ${inLog.has(value)}`);
 }
-console.log(`log: orders/0 [${(await broker.readLog(0)).map(show).join(', ')}]`);
-console.log(`log: orders/1 [${(await broker.readLog(1)).map(show).join(', ')}]`);
+console.log(`log: ${broker.topic}/0 [${(await broker.readLog(0)).map(show).join(', ')}]`);
+console.log(`log: ${broker.topic}/1 [${(await broker.readLog(1)).map(show).join(', ')}]`);
 console.log(
   'why: acked means written; possiblyPersisted=true means the request reached the broker and may be in the log (check or resend with a business id), false means it certainly is not.',
 );
