@@ -196,4 +196,13 @@ describe('examples/', { timeout: LIMIT_MS + 5_000 }, () => {
     expect(run.stdout).toMatch(/^log: orders\/0 \[0:paid \(PID (\d+)\), 1:shipped \(PID \1\)\]$/m);
     expect(run.stdout).toMatch(/^log: orders\/1 \[0:audit \(PID \d+\)\]$/m);
   });
+
+  it('minimal-adapter: the core producer over a raw TCP transport, two brokers, a typed error', async () => {
+    const run = await runExample('minimal-adapter');
+    expectClean(run);
+    expect(run.stdout).toContain('send([a, b, c]): orders/0@0 orders/1@0 orders/0@1');
+    expect(run.stdout).toContain('typed error: ERR_INVALID_RECORD possiblyPersisted=false');
+    expect(run.stdout).toMatch(/^log: orders\/0 \[0:a \(PID (\d+)\), 1:c \(PID \1\)\]$/m);
+    expect(run.stdout).toMatch(/^log: orders\/1 \[0:b \(PID \d+\)\]$/m);
+  });
 });
