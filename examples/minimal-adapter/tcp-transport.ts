@@ -123,10 +123,12 @@ class Connection {
     const id = frame.readInt32BE(4);
     const waiter = this.waiting.get(id);
     if (waiter === undefined) throw new Error(`unexpected correlation id ${id}`);
+    const codec = apis[waiter.api].response as { decodeFrame(v: number, f: Uint8Array): { body: unknown } };
+    // A body that does not decode throws here, with the waiter still registered: destroy() rejects it.
+    const body = codec.decodeFrame(waiter.version, frame).body;
     this.waiting.delete(id);
     clearTimeout(waiter.timer);
-    const codec = apis[waiter.api].response as { decodeFrame(v: number, f: Uint8Array): { body: unknown } };
-    waiter.resolve(codec.decodeFrame(waiter.version, frame).body);
+    waiter.resolve(body);
   }
 
   /** Every request in flight rejects with an unknown outcome: each was written, its answer never read. */
