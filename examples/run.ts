@@ -17,5 +17,12 @@ if (name === undefined || !names.includes(name)) {
   );
   process.exit(2);
 }
-parseArgs(); // `error: …` and exit 2 on a bad flag, before the example starts
+// `error: …` and exit 2 on a bad flag, before the example starts.
+const { bootstrap } = parseArgs();
+/** Examples that show the embedded broker itself, and do not take --bootstrap. */
+const embeddedOnly = ['core-producer', 'kafkajs-drop-in'];
+if (bootstrap !== null && embeddedOnly.includes(name)) {
+  process.stderr.write(`error: ${name} runs on the embedded memory broker only; drop --bootstrap\n`);
+  process.exit(2);
+}
 await import(`./${name}.ts`);

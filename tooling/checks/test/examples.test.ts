@@ -172,6 +172,9 @@ describe('examples/', { timeout: LIMIT_MS + 5_000 }, () => {
     const bootstrap = await runExample('two-producers', '--bootstrap', 'nohostport');
     expect(bootstrap.code).toBe(2);
     expect(bootstrap.stderr).toMatch(/^error: --bootstrap needs host:port/m);
+    const embedded = await runExample('core-producer', '--bootstrap', '127.0.0.1:1');
+    expect(embedded.code).toBe(2);
+    expect(embedded.stderr).toContain('error: core-producer runs on the embedded memory broker only');
     const name = await runExample('no-such-example');
     expect(name.code).toBe(2);
     expect(name.stderr).toContain('error: no example "no-such-example"');
