@@ -19,10 +19,12 @@ const REGRESSION_SEEDS = [33_572];
  * 29157, 31851, 53599: the same two mistakes for a topic recreated while none of our Produce requests reached it
  * (the producer now watches the topic id in Metadata and speaks Produce v13 by id). 537973, 577691: a batch that
  * may sit in the deleted log was called "not written" once the new log's answers were trusted again (renumbered,
- * or an OUT_OF_ORDER after the first in-order ack there); it now stays possibly persisted for good.
+ * or an OUT_OF_ORDER after the first in-order ack there); it now stays possibly persisted for good. 899213: the late
+ * answer of a request sent to the old log cleared the doubt, so the new log's first ack "proved" a batch it never
+ * took (defects/topic-recreated-late-ack.test.ts).
  */
 const WIDE_REGRESSION_SEEDS = [
-  494, 590, 1155, 1214, 1273, 2595, 23_307, 24_918, 29_157, 31_851, 53_599, 537_973, 577_691,
+  494, 590, 1155, 1214, 1273, 2595, 23_307, 24_918, 29_157, 31_851, 53_599, 537_973, 577_691, 899_213,
 ];
 
 function report(result: SimResult, wide = false): void {

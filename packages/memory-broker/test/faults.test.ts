@@ -136,6 +136,19 @@ describe('fault injection', () => {
     expect(s.cluster.events.at(-1)).toMatchObject({ kind: 'error-injected', detail: 'rule, after append' });
   });
 
+  it('an error planned for after the append does not replace the refusal of a batch the log did not take', async () => {
+    // Kafka answers NOT_ENOUGH_REPLICAS_AFTER_APPEND (or a timeout) only once the local append succeeded; a batch
+    // the log refused (here too large) is answered with the log's own error, so the client knows it is not written.
+    const s = setup({ topicDefaults: { maxMessageBytes: 100 } });
+    s.cluster.faults.injectError({ api: 'Produce' }, KafkaErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND, {
+      afterAppend: true,
+    });
+    const big = makeBatch({ count: 12 });
+    expect((await produce(s, big)).errorCode).toBe(KafkaErrorCode.MESSAGE_TOO_LARGE);
+    expect(logShape(s).end).toBe(0);
+    expect(s.cluster.events.some((e) => e.kind === 'error-injected')).toBe(false);
+  });
+
   it('injects an error into InitProducerId at the top level', async () => {
     const s = setup();
     s.cluster.faults.injectError({ api: 'InitProducerId' }, KafkaErrorCode.NOT_COORDINATOR);

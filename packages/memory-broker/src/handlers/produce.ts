@@ -4,7 +4,7 @@
  * (ProduceRequest.validateRecords) → acks → leadership → the log append (partition/append.ts), whose size, CRC,
  * record and segment checks all come before the producer-state (duplicate) check.
  * Faults planned for the request are applied here: an injected error replaces a partition's answer,
- * before the append or (afterAppend) after it.
+ * before the append or (afterAppend) after a successful one (appended or a duplicate).
  */
 import type { ProduceRequest, ProduceResponse, ProduceResponsePartitionProduceResponse } from '@idem/codec';
 import { batchHeaderOf, KafkaErrorCode } from '@idem/codec';
@@ -185,7 +185,9 @@ function producePartition(
   if (result.appended !== null) {
     ctx.appended.push({ topic: topicName, partition: index, ...result.appended });
   }
-  if (injected !== undefined) {
+  // After an append Kafka can still answer an error (acks=all timing out, the ISR shrinking: NOT_ENOUGH_REPLICAS_AFTER_APPEND),
+  // but only for an append that happened: a batch the log refused is answered with the log's own error.
+  if (injected !== undefined && result.errorCode === KafkaErrorCode.NONE) {
     recordInjected(ctx, topicName, index, injected.errorCode, `${injected.source}, after append`);
     return requestError(injected.errorCode, 'injected fault after append');
   }

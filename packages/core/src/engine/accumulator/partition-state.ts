@@ -67,6 +67,12 @@ export class PartitionEntry {
    * (docs/design.md §"The unknown-fate rule"). Cleared by the next in-order acknowledgement.
    */
   brokerStateInDoubt = false;
+  /**
+   * Counts the times the state fell in doubt. A batch remembers the count it was last sent under: only an
+   * acknowledgement of a request sent after the latest doubt can clear it, since an older request may have been
+   * appended to the deleted log (its topic id or name then meant the old topic).
+   */
+  doubtGeneration = 0;
 
   /**
    * The topic was reported unknown or recreated: the broker's state for us may be gone, and with it the log our
@@ -76,8 +82,11 @@ export class PartitionEntry {
    */
   markStateInDoubt(): void {
     this.brokerStateInDoubt = true;
+    this.doubtGeneration++;
     this.okSinceLeader = false;
-    for (const batch of this.inflight) if (batch.possiblyPersisted) batch.mayBeInDeletedLog = true;
+    // A batch whose request is still out may be appended to the old log too, whatever its answer says later.
+    for (const batch of this.inflight)
+      if (batch.possiblyPersisted || batch.onWire) batch.mayBeInDeletedLog = true;
   }
   /** Outstanding requests holding a batch of this partition, and the node they went to. */
   wireCount = 0;
@@ -160,6 +169,8 @@ export class ProducerBatch {
   mayBeInDeletedLog = false;
   /** A request holding this batch is outstanding. */
   onWire = false;
+  /** The partition's `doubtGeneration` when this batch was last sent. */
+  sentInDoubtGeneration = 0;
   /** Not to be resent before this clock time. */
   retryAt = 0;
   /** Time of the first send, for the `retry` event and metrics. */

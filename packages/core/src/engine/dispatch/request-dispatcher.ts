@@ -45,6 +45,7 @@ export class RequestDispatcher {
     let records = 0;
     for (const batch of batches) {
       batch.onWire = true;
+      batch.sentInDoubtGeneration = batch.partition.doubtGeneration;
       batch.attempts++;
       if (batch.firstSentAt < 0) batch.firstSentAt = now;
       batch.partition.wireCount++;

@@ -133,8 +133,9 @@ function acknowledge(
   const proves = ackProvesEarlier(ctx, entry, entry.lastAckAt, baseOffset);
   batch.provesEarlier = proves;
   noteOk(ctx, entry);
-  // The broker just appended under our identity: it holds our state here again.
-  entry.brokerStateInDoubt = false;
+  // The broker just appended under our identity: it holds our state here again — unless the request left before
+  // the state fell in doubt, when it may have been appended to the deleted log and says nothing of the new one.
+  if (batch.sentInDoubtGeneration === entry.doubtGeneration) entry.brokerStateInDoubt = false;
   // With our state at the broker, an ack proves every earlier batch of this identity was written: the broker takes
   // only the next sequence (docs/design.md §"The unknown-fate rule").
   for (const earlier of entry.inflight) {
