@@ -374,8 +374,9 @@ export class FakeCluster {
       });
     }
     const result = this.append(data, batch);
-    if (chaosError !== undefined) return answer(chaosError.code);
-    if (rule?.afterAppend) {
+    // As in Kafka, an error after the append only follows an append that happened (or a duplicate's answer).
+    if (chaosError !== undefined && typeof result === 'bigint') return answer(chaosError.code);
+    if (rule?.afterAppend && typeof result === 'bigint') {
       rule.times--;
       return answer(rule.code);
     }
