@@ -1,5 +1,5 @@
-// The seeds' usage with @idem/confluent (librdkafka's idempotent producer behind idem's contract): send
-// records with per-record results, against the memory broker's TCP server, or a real Kafka with --bootstrap.
+// Sending records with per-record results through @idem/confluent (librdkafka's idempotent producer behind
+// idem's contract), against the memory broker's TCP server, or a real Kafka with --bootstrap.
 // Skipped, with the reason, when the optional native peer @confluentinc/kafka-javascript does not load.
 //   pnpm example confluent-producer [--bootstrap host:port]
 import { decodeRecordBatch } from '@idem/codec';

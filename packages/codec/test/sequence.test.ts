@@ -30,7 +30,7 @@ describe('sequence arithmetic', () => {
     expect(decrementSequence(10, 10)).toBe(0);
   });
 
-  it('lastSequence of the reference wrap example (base MAX-1, 4 records) is 1', () => {
+  it('lastSequence wraps past MAX: base MAX-1 with 4 records (MAX-1, MAX, 0, 1) ends at 1', () => {
     expect(lastSequence(MAX_SEQUENCE - 1, 4)).toBe(1);
     expect(lastSequence(5, 2)).toBe(6);
     expect(lastSequence(-1, 10)).toBe(-1);

@@ -73,7 +73,11 @@ function pidText(copy: StoryCopy | undefined): string {
     : `PID ${copy.producerId}, seq ${copy.sequence}`;
 }
 
-/** The seeds' duplicate fighter: one record, the ack lost, the retry with the same sequence. */
+/**
+ * The duplicate idempotence prevents: one record whose ack is lost, then retried. With idempotence the retry carries
+ * the same producer id and sequence and the broker answers it with the first offset; without, it is appended again
+ * (docs/broker-rules.md §"The producer-state decision").
+ */
 export async function lostAckScene(idempotent: boolean): Promise<StoryScene> {
   const cluster = newCluster();
   const producer = producerFor(cluster, idempotent, idempotent ? 'idem' : 'plain');
