@@ -14,6 +14,7 @@ import {
   OPEN_LOOP_CLIENTS,
   runOpenLoopCommand,
 } from './throughput/open-loop-command.js';
+import { UsageError } from './usage-error.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -28,9 +29,6 @@ const program = new Command('idem-bench')
   .configureOutput({
     outputError: (text, write) => write(text.startsWith('error:') ? text : `error: ${text}`),
   });
-
-/** Bad input: one line `error: …` with what to do, exit 2, no stack trace. */
-export class UsageError extends Error {}
 
 program
   .command('codec')
@@ -65,6 +63,7 @@ program
     '--open-loop [records]',
     `open loop like ProducerPerformance: N single-record sends per client (default 1000000), clients ${OPEN_LOOP_CLIENTS.join(',')}`,
   )
+  .option('--rounds <n>', 'open loop: interleaved rounds per client (default 3, 1 with --quick)')
   .action(
     async (opts: {
       broker: string;
@@ -72,6 +71,7 @@ program
       quick: boolean;
       json: boolean;
       openLoop?: string | true;
+      rounds?: string;
     }) => {
       if (opts.broker !== 'kafka' && opts.broker !== 'memory')
         throw new UsageError('--broker must be kafka or memory');

@@ -25,6 +25,9 @@ describe('the bench CLI', () => {
     [['chaos', '--bogus'], /^error: unknown option '--bogus'/],
     [['nosuch'], /^error: unknown suite 'nosuch'/],
     [['chaos', '--broker', 'nope'], /^error: --broker must be memory, kafka or cluster/],
+    [['throughput', '--open-loop', '0'], /^error: --open-loop takes a positive record count, got '0'/],
+    [['throughput', '--open-loop', '--rounds', 'abc'], /^error: --rounds takes a whole number/],
+    [['throughput', '--open-loop', '--clients', 'idem-core,nope'], /^error: unknown open-loop client 'nope'/],
   ])('%j: one error line, exit 2', async (args, message) => {
     const r = await cli(...args);
     expect(r.code).toBe(2);

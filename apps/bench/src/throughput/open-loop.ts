@@ -285,7 +285,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<void> {
   });
   const broker = await openBroker(options.broker);
   const notes = [
-    `${broker.description}; open loop: ${options.records.toLocaleString('en-US')} single-record sends of ${VALUE_BYTES} B per client per round, ≤ ${MAX_OUTSTANDING.toLocaleString('en-US')} outstanding, ${PARTITIONS} partitions, acks=all, idempotent; ${options.rounds} interleaved round(s), median shown`,
+    `${broker.description}; open loop: ${options.records.toLocaleString('en-US')} single-record sends of ${VALUE_BYTES} B per client per round, ≤ ${MAX_OUTSTANDING.toLocaleString('en-US')} outstanding, ${PARTITIONS} partitions, acks=all, idempotent; ${options.rounds} interleaved round(s), median shown; ratios are per round`,
   ];
   const clients: OpenLoopClient[] = [];
   const rates = new Map<OpenLoopClientName, number[]>();
@@ -317,20 +317,32 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<void> {
     await broker.stop();
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  const core = rates.has('idem-core') ? median(rates.get('idem-core')!) : null;
-  const native = rates.has('librdkafka-native') ? median(rates.get('librdkafka-native')!) : null;
-  const rows = [...rates].map(([client, xs]) => ({
-    suite: 'throughput-open-loop',
-    broker: options.broker,
-    client,
-    recordsPerSec: Math.round(median(xs)),
-    rounds: xs.map(Math.round),
-    ...(core === null ? {} : { vsCore: Math.round((median(xs) / core) * 100) / 100 }),
-    // @idem/confluent is measured against the librdkafka API it drives (issue 12's ≥ 0.9× target).
-    ...(client === 'idem-confluent' && native !== null
-      ? { vsLibrdkafkaNative: Math.round((median(xs) / native) * 100) / 100 }
-      : {}),
-  }));
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+  // Ratios are taken round by round (each client against the same round's anchor, which ran beside it), and
+  // their min/median/max over the rounds is given, so a reader sees the spread, not only one quotient.
+  const spread = (xs: number[], anchor: number[] | undefined) => {
+    if (anchor === undefined || anchor.length !== xs.length) return undefined;
+    const perRound = xs.map((x, i) => x / anchor[i]!).sort((a, b) => a - b);
+    return { min: round2(perRound[0]!), median: round2(median(perRound)), max: round2(perRound.at(-1)!) };
+  };
+  const coreRates = rates.get('idem-core');
+  const nativeRates = rates.get('librdkafka-native');
+  const rows = [...rates].map(([client, xs]) => {
+    const vsCore = spread(xs, coreRates);
+    const vsNative = client === 'idem-confluent' ? spread(xs, nativeRates) : undefined;
+    return {
+      suite: 'throughput-open-loop',
+      broker: options.broker,
+      client,
+      recordsPerSec: Math.round(median(xs)),
+      rounds: xs.map(Math.round),
+      ...(vsCore === undefined ? {} : { vsCore: vsCore.median, vsCoreSpread: vsCore }),
+      // @idem/confluent is measured against the librdkafka API it drives (issue 12's ≥ 0.9× target).
+      ...(vsNative === undefined
+        ? {}
+        : { vsLibrdkafkaNative: vsNative.median, vsLibrdkafkaNativeSpread: vsNative }),
+    };
+  });
   const confluentRow = rows.find((r) => r.client === 'idem-confluent');
   if (confluentRow !== undefined && 'vsLibrdkafkaNative' in confluentRow)
     notes.push(`idem-confluent ÷ librdkafka-native (same run): ${confluentRow.vsLibrdkafkaNative}`);
@@ -338,10 +350,18 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<void> {
     for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
     return;
   }
-  const lines = ['| client | records/s | × idem-core | rounds |', '|---|---|---|---|'];
-  for (const r of rows)
+  const lines = [
+    '| client | median records/s | × idem-core per round: median (min–max) | rounds |',
+    '|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const ratio =
+      r.vsCoreSpread === undefined
+        ? '-'
+        : `${r.vsCoreSpread.median} (${r.vsCoreSpread.min}–${r.vsCoreSpread.max})`;
     lines.push(
-      `| ${r.client} | ${r.recordsPerSec.toLocaleString('en-US')} | ${r.vsCore ?? '-'} | ${r.rounds.map((x) => x.toLocaleString('en-US')).join(', ')} |`,
+      `| ${r.client} | ${r.recordsPerSec.toLocaleString('en-US')} | ${ratio} | ${r.rounds.map((x) => x.toLocaleString('en-US')).join(', ')} |`,
     );
+  }
   process.stdout.write(`${lines.join('\n')}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
 }
