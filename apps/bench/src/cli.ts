@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CHAOS_BROKERS, CHAOS_CLIENTS, type ChaosBroker, SCENARIO_NAMES } from './chaos/matrix.js';
+import { pnpmBannerNote } from './pnpm-banner.js';
 import { runBrokerSuite } from './suites/broker.js';
 import { runAllSuite, runChaosSuite } from './suites/chaos.js';
 import { runCodecSuite } from './suites/codec.js';
@@ -219,6 +220,9 @@ program
       );
     await runAllSuite({ json: opts.json, out: opts.out, version: `@idem/bench ${VERSION}` });
   });
+
+const bannerNote = pnpmBannerNote(process.argv.slice(2), process.env);
+if (bannerNote !== undefined) process.stderr.write(bannerNote);
 
 try {
   const suite = process.argv[2];
