@@ -1,6 +1,6 @@
 /** `pnpm sim` (test/simulation/sim-cli.ts) run as a child process: help, version, bad input, one good run. */
 import { readFileSync } from 'node:fs';
-import { runTsScript, type ScriptRun } from '@idem/testkit';
+import { expectUsageErrors, runTsScript, type ScriptRun } from '@idem/testkit';
 import { describe, expect, it } from 'vitest';
 
 const VERSION = (
@@ -43,7 +43,7 @@ describe('pnpm sim', () => {
   }, 60_000);
 
   it('bad input: one `error: … (…)` line on stderr, exit 2, no stack trace, nothing run', async () => {
-    const cases: ReadonlyArray<readonly [readonly string[], RegExp]> = [
+    await expectUsageErrors(sim, [
       [['--bogus'], /unknown option '--bogus'/],
       [['--sed', '3'], /did you mean --seed\?/],
       [['--seed'], /'--seed <s>' argument missing/],
@@ -54,17 +54,7 @@ describe('pnpm sim', () => {
       [['--workers', '0'], /'--workers <w>' argument '0' is invalid/],
       [['--from', '9007199254740991', '--seeds', '2'], /largest safe integer/],
       [['seeds'], /too many arguments/],
-    ];
-    const runs = await Promise.all(cases.map(([args]) => sim(args)));
-    runs.forEach((run, i) => {
-      const [args, what] = cases[i]!;
-      const label = args.join(' ');
-      expect(run.code, label).toBe(2);
-      expect(run.stdout, label).toBe('');
-      expect(run.stderr, label).toMatch(/^error: [^\n]+ \([^\n]+\)\n$/);
-      expect(run.stderr, label).toMatch(what);
-      expect(run.stderr, label).not.toMatch(/^\s*at /m);
-    });
+    ]);
   }, 120_000);
 
   it('--seeds 3 --json prints one JSON summary of 3 seeds', async () => {

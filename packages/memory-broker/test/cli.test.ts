@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { REPO_ROOT, runTsScript, type ScriptRun, TS_NODE_ARGS } from '@idem/testkit';
+import { expectUsageErrors, REPO_ROOT, runTsScript, type ScriptRun, TS_NODE_ARGS } from '@idem/testkit';
 import { describe, expect, it } from 'vitest';
 
 // The sources, run the way the root package.json's scripts run TypeScript (dist/cli.js is the same code, built).
@@ -82,7 +82,7 @@ describe('idem-broker (process)', () => {
   }, 60_000);
 
   it('bad input: one `error: … (…)` line on stderr, exit 2, no stack trace, nothing started', async () => {
-    const cases: ReadonlyArray<readonly [readonly string[], RegExp]> = [
+    await expectUsageErrors(broker, [
       [['--bogus'], /unknown option '--bogus'/],
       [['--prot', '9092'], /did you mean --port\?/],
       [['--port'], /'--port <n>' argument missing/],
@@ -97,17 +97,7 @@ describe('idem-broker (process)', () => {
       [['--topic', 'a', '--topic', 'a:2'], /--topic a is given twice/],
       [['--profile', '9.9'], /allowed choices are/],
       [['9092'], /too many arguments/],
-    ];
-    const runs = await Promise.all(cases.map(([args]) => broker(args)));
-    runs.forEach((run, i) => {
-      const [args, what] = cases[i]!;
-      const label = args.join(' ');
-      expect(run.code, label).toBe(2);
-      expect(run.stdout, label).toBe('');
-      expect(run.stderr, label).toMatch(/^error: [^\n]+ \([^\n]+\)\n$/);
-      expect(run.stderr, label).toMatch(what);
-      expect(run.stderr, label).not.toMatch(/^\s*at /m);
-    });
+    ]);
   }, 120_000);
 
   it('starts, prints its address on stdout, serves it, and stops with 0 on SIGTERM', async () => {

@@ -21,4 +21,5 @@ export {
 } from './read-back.js';
 export { REPO_ROOT, runTsScript, type ScriptRun, TS_NODE_ARGS } from './run-ts-script.js';
 export { type RunOptions, type RunResult, SeededScheduler, settleMicrotasks } from './scheduler.js';
+export { expectUsageErrors, type UsageErrorCase } from './usage-errors.js';
 export { VirtualClock } from './virtual-clock.js';
