@@ -5,99 +5,20 @@
  * both must print the same results (test/admin/java/AdminCalls.java). Skips with the reason where Java, the
  * jars or the Kafka broker are missing.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { kafkaTarget, uniqueTopic } from '@idem/kafka-tooling';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryBrokerServer } from '../../src/server/broker-server.js';
+import { uniqueTopic } from '@idem/kafka-tooling';
+import { describe, expect, it } from 'vitest';
+import { javaProgram, memoryBrokerServer } from '../java-clients.js';
 
-const PROGRAM = fileURLToPath(new URL('./java/AdminCalls.java', import.meta.url));
-const REPO = process.env.MAVEN_REPO ?? join(homedir(), '.m2', 'repository');
-const JARS = [
-  ['org.apache.kafka', 'kafka-clients', '4.3.0'],
-  ['org.slf4j', 'slf4j-api', '1.7.36'],
-] as const;
-
-function jarPath([group, artifact, version]: readonly [string, string, string]): string {
-  return join(REPO, ...group.split('.'), artifact, version, `${artifact}-${version}.jar`);
-}
-
-/** The classpath, fetched from Maven Central with `mvn dependency:get` when missing; or why it is not there. */
-function classpath(): { cp: string } | { skip: string } {
-  try {
-    execFileSync('java', ['-version'], { stdio: 'ignore' });
-  } catch {
-    return { skip: 'java is not installed' };
-  }
-  for (const jar of JARS) {
-    if (existsSync(jarPath(jar))) continue;
-    try {
-      execFileSync('mvn', ['-q', 'dependency:get', '-Dtransitive=false', `-Dartifact=${jar.join(':')}`], {
-        stdio: 'ignore',
-        timeout: 180_000,
-      });
-    } catch {
-      return { skip: `${jar.join(':')} is not in ${REPO} and mvn could not fetch it` };
-    }
-  }
-  return { cp: JARS.map(jarPath).join(':') };
-}
-
-function runAdminCalls(cp: string, bootstrap: string, topic: string): Promise<Map<string, string>> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'java',
-      [
-        '-Xmx256m',
-        '-XX:TieredStopAtLevel=1',
-        '-XX:+UseSerialGC',
-        '-cp',
-        cp,
-        PROGRAM,
-        bootstrap,
-        topic,
-        `${topic}-group`,
-      ],
-      { timeout: 150_000 },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`AdminCalls against ${bootstrap} failed: ${error.message}\n${stderr}`));
-        else
-          resolve(
-            new Map(
-              stdout
-                .trim()
-                .split('\n')
-                .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
-            ),
-          );
-      },
-    );
-  });
-}
-
-const setup = classpath();
-const kafka = kafkaTarget();
-const skip =
-  'skip' in setup ? setup.skip : kafka.bootstrap === null ? (kafka.reason ?? 'no Kafka broker') : null;
-if (skip !== null) console.log(`[java-admin-client] skipped: ${skip}`);
+const adminCalls = javaProgram(new URL('./java/AdminCalls.java', import.meta.url), 'java-admin-client');
+const { skip } = adminCalls;
 
 describe.skipIf(skip !== null)(`Java AdminClient 4.3.0${skip ? ` [skipped: ${skip}]` : ''}`, () => {
-  let server: MemoryBrokerServer;
-  beforeAll(async () => {
-    server = await MemoryBrokerServer.start({ brokers: 1, logger: { info: () => {}, warn: () => {} } });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = memoryBrokerServer();
 
   it('gets the same answers from the memory broker as from Kafka', async () => {
-    const cp = (setup as { cp: string }).cp;
     const topic = uniqueTopic('java-admin');
-    const memory = await runAdminCalls(cp, server.bootstrapServers, topic);
-    const real = await runAdminCalls(cp, kafka.bootstrap!, topic);
+    const memory = await adminCalls.run(server().bootstrapServers, topic);
+    const real = await adminCalls.run(adminCalls.kafkaBootstrap, topic);
     expect(memory.get('partitions')).toBe('3');
     expect(memory.get('deleteRecords.lowWatermark')).toBe('3');
     expect(Object.fromEntries(memory)).toEqual(Object.fromEntries(real));
