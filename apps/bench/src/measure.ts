@@ -3,7 +3,7 @@ import vm from 'node:vm';
 
 /**
  * A small measurement loop. Competing implementations of one case are measured *interleaved*: each
- * sampling round times every implementation once, and each one's median over the rounds is kept. On
+ * sampling round times every implementation once, and every sample is kept for the ratios. On
  * a shared machine the load changes from second to second; interleaving spreads it evenly over the
  * implementations instead of penalising whichever happened to run during a busy moment.
  * Async operations (kafkajs' encoder is async) are awaited one by one, as a caller would.
@@ -66,11 +66,14 @@ async function sample(run: Runner, inner: number, sampleMs: number): Promise<num
   return (ops * 1000) / elapsed;
 }
 
-/** Operations per second (median of the samples) for each named function. */
-export async function measureInterleaved(
+/**
+ * Operations per second of every sample for each named function, in sampling-round order: sample i of one function
+ * ran in the same round as sample i of the others, so ratios are taken sample by sample (../ratio-spread.ts).
+ */
+export async function measureInterleavedSamples(
   fns: ReadonlyMap<string, () => unknown>,
   options: MeasureOptions,
-): Promise<Map<string, number>> {
+): Promise<Map<string, number[]>> {
   const entries: { name: string; run: Runner; inner: number; rates: number[] }[] = [];
   for (const [name, fn] of fns) {
     const run = await runnerFor(fn);
@@ -79,10 +82,5 @@ export async function measureInterleaved(
   for (let s = 0; s < options.samples; s++) {
     for (const e of entries) e.rates.push(await sample(e.run, e.inner, options.sampleMs));
   }
-  const result = new Map<string, number>();
-  for (const e of entries) {
-    e.rates.sort((a, b) => a - b);
-    result.set(e.name, e.rates[Math.floor(e.rates.length / 2)]!);
-  }
-  return result;
+  return new Map(entries.map((e) => [e.name, e.rates]));
 }

@@ -124,6 +124,7 @@ describe('idem-bench chaos --quick --json on the memory broker', () => {
       chaos: rows,
       scenarios: scenarioDescriptions(),
       core: [],
+      comparisons: [],
     });
     const cells = (html.match(/<td class="(cell [a-z]+|na)"/g) ?? []).length;
     expect(cells).toBe(CHAOS_CLIENTS.length * SCENARIO_NAMES.length);

@@ -70,10 +70,13 @@ describe('the chaos rows and the report', () => {
       chaos,
       scenarios: { 'ack-lost': 'ack lost' },
       core: [],
+      comparisons: [{ label: 'idem core ÷ codec encode alone', spread: { min: 0.5, median: 0.8, max: 1.2 } }],
     });
     expect(html.match(/<svg class="sequence"/g)).toHaveLength(5);
     expect(html.match(/<td class="cell /g)).toHaveLength(2);
     expect(html.match(/<svg class="chart"/g)).toHaveLength(2);
+    expect(html.match(/<g class="ratio">/g)).toHaveLength(1);
+    expect(html).toContain('0.8 (0.5–1.2)×');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3)/);
   }, 30_000);
 });

@@ -29,6 +29,7 @@ describe.skipIf(CHROMIUM === undefined)('the HTML report in chromium (skipped: n
         chaos,
         scenarios: scenarioDescriptions(),
         core: [],
+        comparisons: [{ label: 'a ÷ b', spread: { min: 0.9, median: 1.1, max: 1.4 } }],
       });
       file = path.join(await mkdtemp(path.join(tmpdir(), 'idem-report-')), 'index.html');
       await writeFile(file, html);
@@ -51,6 +52,7 @@ describe.skipIf(CHROMIUM === undefined)('the HTML report in chromium (skipped: n
       expect(await page.locator('table.matrix td.cell').count()).toBeGreaterThanOrEqual(4);
       expect(await page.locator('td.cell.bad').count()).toBeGreaterThanOrEqual(1);
       expect(await page.locator('svg.chart').count()).toBe(2);
+      expect(await page.locator('svg.ratios g.ratio').count()).toBeGreaterThanOrEqual(1);
       expect(errors).toEqual([]);
       const shot = process.env.IDEM_SCREENSHOT;
       if (shot !== undefined) await page.screenshot({ path: shot, fullPage: true });

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { crc32c, crc32cBackend, crc32cJs } from '@idem/codec';
 import { crc32c as platformaticCrc32c } from '@platformatic/kafka';
-import { type MeasureOptions, measureInterleaved } from '../measure.js';
+import { type MeasureOptions, measureInterleavedSamples } from '../measure.js';
+import { median, ratioSpread, vsFields } from '../ratio-spread.js';
 import type { CrcRow } from './rows.js';
 
 const require = createRequire(import.meta.url);
@@ -21,11 +22,19 @@ export async function crcRows(timing: MeasureOptions): Promise<CrcRow[]> {
   for (const [impl, fn] of candidates) {
     if (fn() !== expected) throw new Error(`${impl} CRC-32C disagrees with idem's`);
   }
-  const rates = await measureInterleaved(new Map(candidates), timing);
+  const samples = await measureInterleavedSamples(new Map(candidates), timing);
+  const kafkajs = samples.get('kafkajs') ?? [];
   const rows: CrcRow[] = [];
-  for (const [impl, opsPerSec] of rates) {
-    const GBps = Math.round(((opsPerSec * SIZE) / 1e9) * 100) / 100;
-    rows.push({ suite: 'codec', op: 'crc32c', impl, bytes: SIZE, GBps });
+  for (const [impl, opsPerSec] of samples) {
+    const GBps = Math.round(((median(opsPerSec) * SIZE) / 1e9) * 100) / 100;
+    rows.push({
+      suite: 'codec',
+      op: 'crc32c',
+      impl,
+      bytes: SIZE,
+      GBps,
+      ...vsFields('Kafkajs', impl === 'kafkajs' ? undefined : ratioSpread(opsPerSec, kafkajs)),
+    });
     process.stderr.write(`codec crc32c ${impl}: ${GBps} GB/s\n`);
   }
   return rows;

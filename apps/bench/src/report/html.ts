@@ -1,8 +1,11 @@
 // The self-contained HTML report: the demo as a sequence diagram, the chaos matrix colour-coded with reasons in
-// tooltips, and the core's throughput and latency as inline SVG bar charts. No scripts, no network.
+// tooltips, the core's throughput and latency as inline SVG bar charts, and every comparison as a ratio per
+// repetition with its spread. No scripts, no network.
 import type { ChaosRow } from '../chaos/matrix.js';
 import type { StoryScene } from '../demo/story.js';
 import type { CoreRow } from '../suites/core.js';
+import { esc } from './escape.js';
+import { type RatioBar, ratioChart } from './ratio-chart.js';
 
 export interface ReportData {
   readonly generatedAt: string;
@@ -11,10 +14,9 @@ export interface ReportData {
   readonly chaos: readonly ChaosRow[];
   readonly scenarios: Record<string, string>;
   readonly core: readonly CoreRow[];
+  /** Every comparison of the run, each a ratio per repetition against the anchor measured beside it. */
+  readonly comparisons: readonly RatioBar[];
 }
-
-const esc = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const LANES = { app: 60, producer: 200, broker: 440 } as const;
 
@@ -130,7 +132,7 @@ h1{font-size:22px}h2{margin-top:32px;border-bottom:1px solid #ddd}
 svg text{font:12px system-ui,sans-serif}svg .lane,svg .title{font-weight:600}
 .lifeline{stroke:#999;stroke-dasharray:2 3}.message line{stroke:#1b1f24}.lost line{stroke:#c62828}.cross{fill:#c62828;font-weight:700}
 .note rect{fill:#e8eaed}.decision rect{fill:#1a7f37}.decision text{fill:#1a7f37;font-weight:600}
-.bar rect{fill:#3b6fd6}
+.bar rect{fill:#3b6fd6}.ratio rect{fill:#8fb0ec}.whisker{stroke:#1b1f24;stroke-width:1.5}.one{stroke:#c62828;stroke-dasharray:3 3}
 </style></head><body>
 <h1>idem bench report</h1>
 <p>${esc(data.version)} · generated ${esc(data.generatedAt)} · data: <a href="report.json">report.json</a></p>
@@ -141,6 +143,13 @@ ${scenes}
 ${matrixTable(data.chaos, data.scenarios)}
 <h2>Throughput and latency</h2>
 ${charts.join('\n')}
+${
+  data.comparisons.length === 0
+    ? ''
+    : `<h2>Comparisons</h2>
+<p>Each a ratio taken per repetition, against the anchor measured beside it in the same repetition: the bar is the median, the whisker min–max.</p>
+${ratioChart('ratio per repetition: median (min–max)', data.comparisons)}`
+}
 </body></html>
 `;
 }

@@ -84,6 +84,7 @@ export async function runAllSuite(options: { json: boolean; out: string; version
   }
   const chaos = await runChaosSuite({ json: options.json, quick: true });
   const core = await runCoreSuite({ quick: true, json: options.json });
+  const { summary } = core;
   const file = path.resolve(options.out);
   const data = {
     generatedAt: new Date().toISOString(),
@@ -91,7 +92,17 @@ export async function runAllSuite(options: { json: boolean; out: string; version
     story,
     chaos,
     scenarios: scenarioDescriptions(),
-    core,
+    core: core.rows,
+    coreSummary: summary,
+    comparisons:
+      summary.vsEncodeOnlySpread === undefined
+        ? []
+        : [
+            {
+              label: `idem core ÷ codec encode alone (${summary.partitions} p, ${summary.maxInFlight} in flight)`,
+              spread: summary.vsEncodeOnlySpread,
+            },
+          ],
   };
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, renderReport(data));

@@ -4,7 +4,8 @@ import { IMPLEMENTATIONS, type Implementation, type PreparedCase } from '../code
 import { formatCodecTable } from '../codec/report.js';
 import type { CodecRow } from '../codec/rows.js';
 import { makeRecords } from '../codec/workload.js';
-import { type MeasureOptions, measureInterleaved } from '../measure.js';
+import { type MeasureOptions, measureInterleavedSamples } from '../measure.js';
+import { median, ratioSpread, vsFields } from '../ratio-spread.js';
 
 export interface CodecSuiteOptions {
   quick: boolean;
@@ -40,9 +41,13 @@ export async function runCodecSuite(options: CodecSuiteOptions): Promise<void> {
             const p = prepared.get(impl.name)!;
             fns.set(impl.name, op === 'encode' ? p.case.encode : () => p.case.decode(p.bytes));
           }
-          const rates = await measureInterleaved(fns, timing);
-          for (const [name, opsPerSec] of rates) {
-            const recordsPerSec = opsPerSec * count;
+          const samples = await measureInterleavedSamples(fns, timing);
+          const spreadTo = (anchor: string, name: string, rates: number[]) => {
+            const anchorRates = samples.get(anchor);
+            return name === anchor || anchorRates === undefined ? undefined : ratioSpread(rates, anchorRates);
+          };
+          for (const [name, opsPerSec] of samples) {
+            const recordsPerSec = median(opsPerSec) * count;
             rows.push({
               suite: 'codec',
               op,
@@ -52,6 +57,8 @@ export async function runCodecSuite(options: CodecSuiteOptions): Promise<void> {
               impl: name as Implementation['name'],
               recordsPerSec,
               MBps: (recordsPerSec * valueBytes) / 1e6,
+              ...vsFields('Kafkajs', spreadTo('kafkajs', name, opsPerSec)),
+              ...vsFields('Platformatic', spreadTo('platformatic', name, opsPerSec)),
             });
             progress(
               `codec ${op} ${compression} ${count}x${valueBytes}B ${name}: ${Math.round(recordsPerSec).toLocaleString('en-US')} records/s`,
@@ -61,7 +68,6 @@ export async function runCodecSuite(options: CodecSuiteOptions): Promise<void> {
       }
     }
   }
-  addRatios(rows);
   const crc = await crcRows(timing);
   if (options.json) {
     for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
@@ -69,20 +75,4 @@ export async function runCodecSuite(options: CodecSuiteOptions): Promise<void> {
   } else {
     process.stdout.write(formatCodecTable(rows, crc));
   }
-}
-
-function addRatios(rows: CodecRow[]): void {
-  const key = (r: CodecRow, impl: string) => `${r.op}/${r.compression}/${r.records}/${r.valueBytes}/${impl}`;
-  const byKey = new Map(rows.map((r) => [key(r, r.impl), r]));
-  for (const row of rows) {
-    if (row.impl !== 'idem') continue;
-    const k = byKey.get(key(row, 'kafkajs'));
-    const p = byKey.get(key(row, 'platformatic'));
-    row.ratio = k === undefined ? null : round(row.recordsPerSec / k.recordsPerSec);
-    row.ratioPlatformatic = p === undefined ? null : round(row.recordsPerSec / p.recordsPerSec);
-  }
-}
-
-function round(v: number): number {
-  return Math.round(v * 100) / 100;
 }

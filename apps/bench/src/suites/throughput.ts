@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { percentile } from '../percentile.js';
+import { median, ratioSpread, vsFields } from '../ratio-spread.js';
 import { openBroker } from '../throughput/broker.js';
 import { type BenchClient, CLIENT_NAMES, type ClientName, createBenchClient } from '../throughput/clients.js';
 import { formatThroughputTable, type ThroughputRow } from '../throughput/report.js';
@@ -79,23 +80,24 @@ export async function runThroughputSuite(options: ThroughputSuiteOptions): Promi
     await broker.stop();
   }
 
+  // Each round of a client against the same round of idem-kafkajs with the same send size (../ratio-spread.ts).
+  const idemRates = (sendSize: number) =>
+    tallies.find((x) => x.client.name === 'idem-kafkajs' && x.sendSize === sendSize)?.rates;
   const rows: ThroughputRow[] = tallies.map((t) => {
-    const sortedRates = [...t.rates].sort((a, b) => a - b);
     const latencies = Float64Array.from(t.latencies).sort();
+    const anchor = t.client.name === 'idem-kafkajs' ? undefined : idemRates(t.sendSize);
     return {
       suite: 'throughput',
       broker: options.broker,
       client: t.client.name,
       messagesPerSend: t.sendSize,
-      recordsPerSec: Math.round(sortedRates[Math.floor(sortedRates.length / 2)] ?? 0),
+      recordsPerSec: Math.round(median(t.rates)),
+      rounds: t.rates.map(Math.round),
       p50Ms: round2(percentile(latencies, 50)),
       p99Ms: round2(percentile(latencies, 99)),
+      ...vsFields('IdemKafkajs', anchor === undefined ? undefined : ratioSpread(t.rates, anchor)),
     };
   });
-  for (const r of rows) {
-    const idem = rows.find((x) => x.client === 'idem-kafkajs' && x.messagesPerSend === r.messagesPerSend);
-    if (idem) r.idemRatio = round2(idem.recordsPerSec / r.recordsPerSec);
-  }
   if (options.json) {
     for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
   } else {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { idempotentProducer } from '@idem/kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
+import { formatSpread, median, ratioSpread, vsFields } from '../ratio-spread.js';
 import { openBroker } from './broker.js';
 
 const run = promisify(execFile);
@@ -316,35 +317,21 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<void> {
     for (const client of clients) await client.close().catch(() => {});
     await broker.stop();
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  const round2 = (x: number) => Math.round(x * 100) / 100;
-  // Ratios are taken round by round (each client against the same round's anchor, which ran beside it), and
-  // their min/median/max over the rounds is given, so a reader sees the spread, not only one quotient.
-  const spread = (xs: number[], anchor: number[] | undefined) => {
-    if (anchor === undefined || anchor.length !== xs.length) return undefined;
-    const perRound = xs.map((x, i) => x / anchor[i]!).sort((a, b) => a - b);
-    return { min: round2(perRound[0]!), median: round2(median(perRound)), max: round2(perRound.at(-1)!) };
-  };
-  const coreRates = rates.get('idem-core');
-  const nativeRates = rates.get('librdkafka-native');
-  const rows = [...rates].map(([client, xs]) => {
-    const vsCore = spread(xs, coreRates);
-    const vsNative = client === 'idem-confluent' ? spread(xs, nativeRates) : undefined;
-    return {
-      suite: 'throughput-open-loop',
-      broker: options.broker,
-      client,
-      recordsPerSec: Math.round(median(xs)),
-      rounds: xs.map(Math.round),
-      ...(vsCore === undefined ? {} : { vsCore: vsCore.median, vsCoreSpread: vsCore }),
-      // @idem/confluent is measured against the librdkafka API it drives (issue 12's ≥ 0.9× target).
-      ...(vsNative === undefined
-        ? {}
-        : { vsLibrdkafkaNative: vsNative.median, vsLibrdkafkaNativeSpread: vsNative }),
-    };
-  });
+  // Ratios follow the bench's one rule (../ratio-spread.ts): each round against the anchor of the same round.
+  const coreRates = rates.get('idem-core') ?? [];
+  const nativeRates = rates.get('librdkafka-native') ?? [];
+  const rows = [...rates].map(([client, xs]) => ({
+    suite: 'throughput-open-loop',
+    broker: options.broker,
+    client,
+    recordsPerSec: Math.round(median(xs)),
+    rounds: xs.map(Math.round),
+    ...vsFields('Core', ratioSpread(xs, coreRates)),
+    // @idem/confluent is measured against the librdkafka API it drives (issue 12's ≥ 0.9× target).
+    ...vsFields('LibrdkafkaNative', client === 'idem-confluent' ? ratioSpread(xs, nativeRates) : undefined),
+  }));
   const confluentRow = rows.find((r) => r.client === 'idem-confluent');
-  if (confluentRow !== undefined && 'vsLibrdkafkaNative' in confluentRow)
+  if (confluentRow?.vsLibrdkafkaNative !== undefined)
     notes.push(`idem-confluent ÷ librdkafka-native (same run): ${confluentRow.vsLibrdkafkaNative}`);
   if (options.json) {
     for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
@@ -355,12 +342,8 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<void> {
     '|---|---|---|---|',
   ];
   for (const r of rows) {
-    const ratio =
-      r.vsCoreSpread === undefined
-        ? '-'
-        : `${r.vsCoreSpread.median} (${r.vsCoreSpread.min}–${r.vsCoreSpread.max})`;
     lines.push(
-      `| ${r.client} | ${r.recordsPerSec.toLocaleString('en-US')} | ${ratio} | ${r.rounds.map((x) => x.toLocaleString('en-US')).join(', ')} |`,
+      `| ${r.client} | ${r.recordsPerSec.toLocaleString('en-US')} | ${formatSpread(r.vsCoreSpread)} | ${r.rounds.map((x) => x.toLocaleString('en-US')).join(', ')} |`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
