@@ -2,10 +2,9 @@
 // idem's contract), against the memory broker's TCP server, or a real Kafka with --bootstrap.
 // Skipped, with the reason, when the optional native peer @confluentinc/kafka-javascript does not load.
 //   pnpm example confluent-producer [--bootstrap host:port]
-import { decodeRecordBatch } from '@idem/codec';
 import { confluentProducer, isIdemError, loadNative } from '@idem/confluent';
-import { MemoryBrokerServer, silentLogger } from '@idem/memory-broker';
-import { parseArgs } from './support/broker.ts';
+import { MemoryBrokerServer, readRecords, silentLogger } from '@idem/memory-broker';
+import { parseArgs, show } from './support/broker.ts';
 
 const native = loadNative();
 if ('reason' in native) {
@@ -49,12 +48,7 @@ await producer.close();
 if (server !== null) {
   // What landed, read back from the broker: each record once, with librdkafka's producer id.
   for (const p of [0, 1]) {
-    const log = server.cluster.readLog(topic, p).batches.flatMap((stored) => {
-      const batch = decodeRecordBatch(stored.bytes!);
-      return batch.records.map(
-        (r) => `${batch.baseOffset + BigInt(r.offsetDelta)}:${r.value} (PID ${batch.producerId})`,
-      );
-    });
+    const log = readRecords(server, topic, p).map(show);
     console.log(`log: ${topic}/${p} [${log.join(', ')}]`);
   }
   await server.close();

@@ -1,11 +1,10 @@
 // The minimal adapter of examples/minimal-adapter/ (idem's Transport over raw TCP, @idem/codec framing) under
 // the core's producer, against the memory broker's TCP server (or a real Kafka with --bootstrap).
 //   pnpm example minimal-adapter [--bootstrap host:port]
-import { decodeRecordBatch } from '@idem/codec';
 import { createProducer, isIdemError } from '@idem/core';
-import { MemoryBrokerServer, silentLogger } from '@idem/memory-broker';
+import { MemoryBrokerServer, readRecords, silentLogger } from '@idem/memory-broker';
 import { TcpTransport } from './minimal-adapter/tcp-transport.ts';
-import { parseArgs } from './support/broker.ts';
+import { parseArgs, show } from './support/broker.ts';
 
 const { bootstrap } = parseArgs();
 const server =
@@ -39,12 +38,7 @@ console.log(
 console.log(`state: producerId ${producer.state.producerId} epoch ${producer.state.epoch}`);
 await producer.close();
 for (const p of [0, 1]) {
-  const log = server.cluster.readLog('orders', p).batches.flatMap((stored) => {
-    const batch = decodeRecordBatch(stored.bytes!);
-    return batch.records.map(
-      (r) => `${batch.baseOffset + BigInt(r.offsetDelta)}:${r.value} (PID ${batch.producerId})`,
-    );
-  });
+  const log = readRecords(server, 'orders', p).map(show);
   console.log(`log: orders/${p} [${log.join(', ')}]`);
 }
 await server.close();

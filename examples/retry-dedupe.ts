@@ -1,9 +1,8 @@
 // The memory broker loses a Produce response after appending the batch; the producer retries it and reading
 // the log shows the record once. The same fault with idempotence off writes it twice.
 //   pnpm example retry-dedupe     (formerly lost-response, which still runs it)
-import { decodeRecordBatch } from '@idem/codec';
 import { createProducer, isIdemError, type ProducerOptions } from '@idem/core';
-import { MemoryCluster } from '@idem/memory-broker';
+import { MemoryCluster, readRecords } from '@idem/memory-broker';
 import { parseArgs } from './support/broker.ts';
 
 if (parseArgs().bootstrap !== null) {
@@ -13,12 +12,9 @@ if (parseArgs().bootstrap !== null) {
   process.exit(0);
 }
 
-/** The values in a partition's log, in offset order, decoded from the batches the broker stored. */
+/** The records in a partition's log, in offset order, as `offset:value`. */
 function readValues(cluster: MemoryCluster, topic: string, partition = 0): string[] {
-  return cluster.readLog(topic, partition).batches.flatMap((stored) => {
-    const batch = decodeRecordBatch(stored.bytes!);
-    return batch.records.map((r) => `${batch.baseOffset + BigInt(r.offsetDelta)}:${r.value?.toString()}`);
-  });
+  return readRecords(cluster, topic, partition).map((r) => `${r.offset}:${r.value}`);
 }
 
 async function run(label: string, options: ProducerOptions): Promise<void> {

@@ -1,10 +1,9 @@
 // Where an example's records go: the embedded memory broker (default), or a real Kafka with
 // `--bootstrap host:port`. Each example gets a transport per producer and reads back what landed in the log.
 // In your own program you would pass `createKafkajsTransport(kafka)` (or `cluster.connect()` in tests) directly.
-import { decodeRecordBatch } from '@idem/codec';
 import type { Transport } from '@idem/core';
 import { createKafkajsTransport } from '@idem/kafkajs';
-import { MemoryCluster } from '@idem/memory-broker';
+import { MemoryCluster, readRecords } from '@idem/memory-broker';
 import { Kafka, logLevel } from 'kafkajs';
 
 /** One record as read back from a partition's log. */
@@ -73,16 +72,7 @@ function memoryBroker(topic: string, partitions: number, brokers: number): Examp
     cluster,
     topic,
     transport: () => cluster.connect(),
-    readLog: async (partition = 0) =>
-      cluster.readLog(topic, partition).batches.flatMap((stored) => {
-        const batch = decodeRecordBatch(stored.bytes!);
-        return batch.records.map((r) => ({
-          offset: batch.baseOffset + BigInt(r.offsetDelta),
-          key: r.key?.toString() ?? null,
-          value: r.value?.toString() ?? null,
-          producerId: batch.producerId,
-        }));
-      }),
+    readLog: async (partition = 0) => readRecords(cluster, topic, partition),
     close: async () => {},
   };
 }

@@ -1,4 +1,5 @@
 import { MAX_SEQUENCE } from '@idem/codec';
+import { readRecords } from '@idem/memory-broker';
 import { describe, expect, it } from 'vitest';
 import {
   BrokerRejectedError,
@@ -8,7 +9,7 @@ import {
   type RecordMetadata,
 } from '../src/index.js';
 import { reason, value } from './support/harness.js';
-import { createMemoryHarness, type MemoryHarness, readRecords } from './support/memory-harness.js';
+import { createMemoryHarness, type MemoryHarness } from './support/memory-harness.js';
 
 /**
  * Each fault and the outcome it requires (docs/design.md §"The decision table"), and failures seen in other JavaScript
@@ -107,7 +108,7 @@ describe('fault → required outcome, on the memory broker', () => {
     expect(h.values('t', 0)).toEqual(['w0', 'a0', 'a1']);
     expect(h.values('t', 1)).toEqual(['w1', 'b0', 'b1']);
     const p0 = readRecords(h.cluster, 't', 0);
-    expect(p0.slice(1).map((r) => [r.epoch, r.sequence])).toEqual([
+    expect(p0.slice(1).map((r) => [r.producerEpoch, r.sequence])).toEqual([
       [1, 0],
       [1, 1],
     ]);

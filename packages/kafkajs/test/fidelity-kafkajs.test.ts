@@ -1,13 +1,8 @@
 // Where a user switching from kafkajs by one line would notice: each behaviour checked against kafkajs 2.2.4's own
 // producer on the same memory broker (real sockets), or against what kafkajs documents where it has no counterpart.
-import {
-  CompressionLibraryMissingError,
-  compressionCodec,
-  decodeRecordBatch,
-  registerCompressionCodec,
-} from '@idem/codec';
+import { CompressionLibraryMissingError, compressionCodec, registerCompressionCodec } from '@idem/codec';
 import * as core from '@idem/core';
-import { MemoryBrokerServer, realClock, silentLogger } from '@idem/memory-broker';
+import { MemoryBrokerServer, readRecords, realClock, silentLogger } from '@idem/memory-broker';
 import { type Kafka, Kafka as KafkaClient, type LogEntry, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as adapter from '../src/index.js';
@@ -52,10 +47,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 function values(): (string | null)[] {
-  return server.cluster.readLog(topic, 0).batches.flatMap((stored) => {
-    const batch = decodeRecordBatch(stored.bytes!);
-    return batch.records.map((r) => r.value?.toString() ?? null);
-  });
+  return readRecords(server, topic).map((r) => r.value);
 }
 
 describe('a message without value (tombstones)', () => {

@@ -43,6 +43,12 @@ export { BATCHES_RETAINED, type BatchMetadata } from './partition/producer-state
 export { BROKER_PROFILES, type BrokerProfile, DEFAULT_PROFILE } from './partition/profile.js';
 export { type Random, seededRandom } from './random.js';
 export {
+  type RecordSource,
+  readGenerationRecords,
+  readRecords,
+  type StoredRecordView,
+} from './read-records.js';
+export {
   type BrokerAddress,
   type BrokerServerOptions,
   type ListenOptions,

@@ -1,8 +1,8 @@
-import { decodeRecordBatch } from '@idem/codec';
 import {
   type BrokerServerLogger,
   type CreateTopicOptions,
   MemoryBrokerServer,
+  readRecords,
   realClock,
   silentLogger,
 } from '@idem/memory-broker';
@@ -53,15 +53,7 @@ export async function startMemoryBroker(options: MemoryBrokerOptions): Promise<M
     bootstrapServers: server.bootstrapServers,
     server,
     readLog: (topic, partition) =>
-      server.cluster.readLog(topic, partition).batches.flatMap((stored) => {
-        if (stored.bytes === null) throw new Error('the memory broker does not store records');
-        const batch = decodeRecordBatch(stored.bytes);
-        return batch.records.map((r) => ({
-          offset: batch.baseOffset + BigInt(r.offsetDelta),
-          key: r.key?.toString() ?? null,
-          value: r.value?.toString() ?? null,
-        }));
-      }),
+      readRecords(server, topic, partition).map(({ offset, key, value }) => ({ offset, key, value })),
     stop: () => {
       stopping ??= server.close();
       return stopping;

@@ -1,10 +1,9 @@
-import { MemoryCluster } from '@idem/memory-broker';
+import { MemoryCluster, readRecords } from '@idem/memory-broker';
 import { SeededScheduler } from '@idem/testkit';
 import { describe, expect, it } from 'vitest';
 import { ProducerEngine } from '../../src/engine/producer-engine.js';
 import type { Transport } from '../../src/ports/transport.js';
 import { drive, value } from '../support/harness.js';
-import { readRecords } from '../support/memory-harness.js';
 
 // Issue 9, defect 5: a transport failure to a leader triggers a metadata refresh, and batches follow the new
 // leader within a second of metadata showing it (docs/design.md §"Failover").

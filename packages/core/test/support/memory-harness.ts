@@ -1,5 +1,10 @@
-import { batchHeaderOf, decodeRecordBatch } from '@idem/codec';
-import { type ConnectOptions, MemoryCluster, type MemoryClusterOptions } from '@idem/memory-broker';
+import { batchHeaderOf } from '@idem/codec';
+import {
+  type ConnectOptions,
+  MemoryCluster,
+  type MemoryClusterOptions,
+  readRecords,
+} from '@idem/memory-broker';
 import { SeededScheduler } from '@idem/testkit';
 import { ProducerEngine, type ProducerEngineOptions } from '../../src/engine/producer-engine.js';
 import type { Transport } from '../../src/ports/transport.js';
@@ -43,35 +48,6 @@ export function recording(transport: Transport, log: { node: number; batches: Se
     disconnect: (node) => transport.disconnect(node),
     close: () => transport.close(),
   };
-}
-
-export interface StoredRecordView {
-  offset: bigint;
-  key: string | null;
-  value: string | null;
-  producerId: bigint;
-  epoch: number;
-  sequence: number;
-}
-
-/** Reads a partition of the memory cluster back as records (decoded with the codec). */
-export function readRecords(cluster: MemoryCluster, topic: string, partition: number): StoredRecordView[] {
-  const out: StoredRecordView[] = [];
-  for (const stored of cluster.readLog(topic, partition).batches) {
-    if (stored.bytes === null) throw new Error('the cluster was created without storeRecords');
-    const batch = decodeRecordBatch(stored.bytes);
-    batch.records.forEach((record, i) => {
-      out.push({
-        offset: batch.baseOffset + BigInt(record.offsetDelta),
-        key: record.key?.toString('utf8') ?? null,
-        value: record.value?.toString('utf8') ?? null,
-        producerId: batch.producerId,
-        epoch: batch.producerEpoch,
-        sequence: batch.baseSequence < 0 ? -1 : (batch.baseSequence + i) % 2 ** 31,
-      });
-    });
-  }
-  return out;
 }
 
 export interface MemoryHarness extends Driven {
