@@ -5,7 +5,7 @@
  * the order they were sent.
  */
 import { readRecordBatch } from '@idem/codec';
-import { expect } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { MemoryCluster } from '../../src/cluster/memory-cluster.js';
 import { MemoryBrokerServer } from '../../src/server/broker-server.js';
 import type { BrokerServerLogger } from '../../src/server/logger.js';
@@ -30,6 +30,76 @@ export interface TestBroker {
   readonly brokers: string[];
   /** Everything the server logged: a client that sent an API or version it does not serve shows up here. */
   readonly logged: string[];
+}
+
+/** The RECORDS records in send order, in sends of 500: `key` and `value` of each. */
+export function* recordSends(): Generator<{ key: string; value: string }[]> {
+  for (let i = 0; i < RECORDS; i += 500) {
+    yield Array.from({ length: 500 }, (_, j) => ({
+      key: recordKey(i + j),
+      value: recordValue(i + j),
+    }));
+  }
+}
+
+/** A KafkaJS-style `eachMessage` (kafkajs, and librdkafka's KafkaJS API) that pushes each record onto `consumed`. */
+export function eachMessageInto(consumed: Consumed[]) {
+  return async ({
+    partition,
+    message,
+  }: {
+    partition: number;
+    message: { offset: string; value: Buffer | null };
+  }): Promise<void> => {
+    consumed.push({ partition, offset: BigInt(message.offset), value: message.value!.toString() });
+  };
+}
+
+/** One real client, made for a started broker. */
+export interface RoundTripClient {
+  /** Sends `recordSends()` to the topic with an idempotent producer, and closes it. */
+  produce(): Promise<void>;
+  /**
+   * Reads the topic from the beginning with a group consumer, pushing each record onto `consumed`; awaits
+   * `delivered()` (every record in, then a pause in which a duplicate would arrive) before closing it.
+   */
+  consume(consumed: Consumed[], delivered: () => Promise<void>): Promise<void>;
+}
+
+/**
+ * The round trip of one client: a broker with `topic` started, `client` made for it produces, the log is
+ * checked (idempotent, every record once), the client consumes, what it read is checked (exactly once, in
+ * order), and the server logged nothing. The broker is closed after the test.
+ */
+export function describeRoundTrip(
+  title: string,
+  topic: string,
+  client: (broker: TestBroker) => RoundTripClient,
+): void {
+  let broker: TestBroker | undefined;
+
+  afterEach(async () => {
+    await broker?.server.close();
+    broker = undefined;
+  });
+
+  describe(title, () => {
+    it('produces 10,000 records idempotently and consumes them back exactly once, in order', async () => {
+      broker = await startBroker(topic);
+      const made = client(broker);
+      await made.produce();
+      expectIdempotentLog(broker.cluster, topic);
+
+      const consumed: Consumed[] = [];
+      await made.consume(consumed, async () => {
+        await waitFor('10,000 records', () => consumed.length >= RECORDS, 30_000);
+        // Anything more (a duplicate delivery) would arrive now.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      });
+      expectExactlyOnceInOrder(broker.cluster, topic, consumed);
+      expect(broker.logged).toEqual([]);
+    }, 60_000);
+  });
 }
 
 export async function startBroker(topic: string): Promise<TestBroker> {
