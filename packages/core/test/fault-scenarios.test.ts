@@ -7,23 +7,8 @@ import {
   isIdemError,
   type RecordMetadata,
 } from '../src/index.js';
+import { burst, ErrorCode } from './support/faults.js';
 import { createHarness, reason, value } from './support/harness.js';
-
-const NOT_LEADER = 6;
-const REQUEST_TIMED_OUT = 7;
-const OUT_OF_ORDER = 45;
-const DUPLICATE_SEQUENCE = 46;
-const INVALID_PRODUCER_EPOCH = 47;
-const UNKNOWN_PRODUCER_ID = 59;
-const INVALID_RECORD = 87;
-const PRODUCER_FENCED = 90;
-
-/** Sends `count` single-record sends to one partition; values are `${prefix}${i}`. */
-function burst(h: ReturnType<typeof createHarness>, count: number, prefix = 'v', partition = 0, topic = 't') {
-  return Array.from({ length: count }, (_, i) =>
-    h.producer.send({ topic, partition, value: `${prefix}${i}` }),
-  );
-}
 
 const all = <T>(promises: Promise<T>[]) => Promise.allSettled(promises);
 
@@ -67,7 +52,7 @@ describe('fault → required outcome', () => {
       { topics: { t: { partitions: 1 } }, nodes: [1, 2] },
       { batchSize: 80, lingerMs: 0 },
     );
-    h.cluster.errorRules.push({ topic: 't', partition: 0, code: NOT_LEADER, times: 1 });
+    h.cluster.errorRules.push({ topic: 't', partition: 0, code: ErrorCode.NOT_LEADER, times: 1 });
     const results = value(await h.settle(Promise.all(burst(h, 5))));
     expect(h.cluster.values('t', 0)).toEqual(['v0', 'v1', 'v2', 'v3', 'v4']);
     expect(results.map((r) => r.offset)).toEqual([0n, 1n, 2n, 3n, 4n]);
@@ -81,7 +66,7 @@ describe('fault → required outcome', () => {
       { topics: { t: { partitions: 1 } }, rejectNonZeroOnEmpty: true },
       { batchSize: 80, lingerMs: 0 },
     );
-    h.cluster.errorRules.push({ topic: 't', partition: 0, code: NOT_LEADER, times: 1 });
+    h.cluster.errorRules.push({ topic: 't', partition: 0, code: ErrorCode.NOT_LEADER, times: 1 });
     value(await h.settle(Promise.all(burst(h, 2))));
     expect(h.cluster.values('t', 0)).toEqual(['v0', 'v1']);
   });
@@ -112,7 +97,13 @@ describe('fault → required outcome', () => {
     const h = createHarness({ topics: { t: { partitions: 1 } } }, { batchSize: 80, lingerMs: 0 });
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'warm' })));
     // Batch at sequence 1 fails retriably; the broker then answers 45 for 2..5 (gap).
-    h.cluster.errorRules.push({ topic: 't', partition: 0, code: NOT_LEADER, times: 1, sequence: 1 });
+    h.cluster.errorRules.push({
+      topic: 't',
+      partition: 0,
+      code: ErrorCode.NOT_LEADER,
+      times: 1,
+      sequence: 1,
+    });
     value(await h.settle(Promise.all(burst(h, 5))));
     expect(h.cluster.values('t', 0)).toEqual(['warm', 'v0', 'v1', 'v2', 'v3', 'v4']);
     expect(h.events.epochBump ?? []).toHaveLength(0);
@@ -123,12 +114,18 @@ describe('fault → required outcome', () => {
     const h = createHarness({ topics: { t: { partitions: 1 } } }, { batchSize: 80, lingerMs: 0 });
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'warm' })));
     h.cluster.produceFaults.push({ fault: 'dropResponse' }); // v0 appended, answer lost
-    h.cluster.errorRules.push({ topic: 't', partition: 0, code: INVALID_RECORD, times: 1, sequence: 2 });
+    h.cluster.errorRules.push({
+      topic: 't',
+      partition: 0,
+      code: ErrorCode.INVALID_RECORD,
+      times: 1,
+      sequence: 2,
+    });
     const results = await h.settle(all(burst(h, 4)));
     const settled = value(results);
     expect(settled[0]).toMatchObject({ status: 'fulfilled', value: { offset: 1n } });
     expect(reason(settled[1]!)).toBeInstanceOf(BrokerRejectedError);
-    expect((reason(settled[1]!) as BrokerRejectedError).kafkaCode).toBe(INVALID_RECORD);
+    expect((reason(settled[1]!) as BrokerRejectedError).kafkaCode).toBe(ErrorCode.INVALID_RECORD);
     expect(settled[2]?.status).toBe('fulfilled');
     expect(settled[3]?.status).toBe('fulfilled');
     expect(h.cluster.values('t', 0)).toEqual(['warm', 'v0', 'v2', 'v3']);
@@ -146,7 +143,7 @@ describe('fault → required outcome', () => {
     h.cluster.errorRules.push({
       topic: 't',
       partition: 0,
-      code: UNKNOWN_PRODUCER_ID,
+      code: ErrorCode.UNKNOWN_PRODUCER_ID,
       times: 1,
       logStartOffset: 5n,
     });
@@ -162,7 +159,7 @@ describe('fault → required outcome', () => {
     h.cluster.errorRules.push({
       topic: 't',
       partition: 0,
-      code: UNKNOWN_PRODUCER_ID,
+      code: ErrorCode.UNKNOWN_PRODUCER_ID,
       times: 1,
       logStartOffset: 0n,
     });
@@ -175,7 +172,7 @@ describe('fault → required outcome', () => {
   it('47 fails the batch, bumps, and reports the invariant breach; later sends succeed', async () => {
     const h = createHarness({ topics: { t: { partitions: 1 } } }, { lingerMs: 0 });
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' })));
-    h.cluster.errorRules.push({ topic: 't', partition: 0, code: INVALID_PRODUCER_EPOCH, times: 1 });
+    h.cluster.errorRules.push({ topic: 't', partition: 0, code: ErrorCode.INVALID_PRODUCER_EPOCH, times: 1 });
     const failed = reason(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'b' })));
     expect(failed).toBeInstanceOf(BrokerRejectedError);
     expect(h.events.error).toEqual([expect.objectContaining({ fatal: false })]);
@@ -187,7 +184,7 @@ describe('fault → required outcome', () => {
   it('90 is fatal: pending sends fail typed, later sends are refused', async () => {
     const h = createHarness({ topics: { t: { partitions: 1 } } }, { lingerMs: 0 });
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' })));
-    h.cluster.errorRules.push({ topic: 't', partition: 0, code: PRODUCER_FENCED, times: 1 });
+    h.cluster.errorRules.push({ topic: 't', partition: 0, code: ErrorCode.PRODUCER_FENCED, times: 1 });
     const failed = reason(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'b' })));
     expect(failed).toBeInstanceOf(FatalProducerError);
     expect((failed as FatalProducerError).reason).toBe('fenced');
@@ -199,7 +196,7 @@ describe('fault → required outcome', () => {
 
   it('46 on a retry is success with offset -1 (b16)', async () => {
     const h = createHarness({ topics: { t: { partitions: 1 } } }, { lingerMs: 0 });
-    h.cluster.errorRules.push({ topic: 't', partition: 0, code: DUPLICATE_SEQUENCE, times: 1 });
+    h.cluster.errorRules.push({ topic: 't', partition: 0, code: ErrorCode.DUPLICATE_SEQUENCE, times: 1 });
     const result = value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' })));
     expect(result.offset).toBe(-1n);
   });
@@ -318,7 +315,7 @@ describe('fault → required outcome', () => {
     h.cluster.errorRules.push({
       topic: 't',
       partition: 0,
-      code: UNKNOWN_PRODUCER_ID,
+      code: ErrorCode.UNKNOWN_PRODUCER_ID,
       times: 1,
       logStartOffset: 9n,
     });
@@ -348,7 +345,7 @@ describe('failures of other JavaScript clients do not happen here', () => {
   it('b1/b7: after one 45 the producer recovers instead of failing every later send', async () => {
     const h = createHarness({ topics: { t: { partitions: 1 } } }, { lingerMs: 0 });
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' })));
-    h.cluster.errorRules.push({ topic: 't', partition: 0, code: OUT_OF_ORDER, times: 1 });
+    h.cluster.errorRules.push({ topic: 't', partition: 0, code: ErrorCode.OUT_OF_ORDER, times: 1 });
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'b' })));
     value(await h.settle(Promise.all(burst(h, 10))));
     expect(h.cluster.values('t', 0)).toHaveLength(12);
@@ -397,7 +394,13 @@ describe('failures of other JavaScript clients do not happen here', () => {
 
   it('b12: NOT_LEADER on A while B is sent cannot put A after B', async () => {
     const h = createHarness({ topics: { t: { partitions: 1 } } }, { batchSize: 80, lingerMs: 0 });
-    h.cluster.errorRules.push({ topic: 't', partition: 0, code: NOT_LEADER, times: 1, sequence: 0 });
+    h.cluster.errorRules.push({
+      topic: 't',
+      partition: 0,
+      code: ErrorCode.NOT_LEADER,
+      times: 1,
+      sequence: 0,
+    });
     value(
       await h.settle(
         Promise.all([
@@ -412,7 +415,7 @@ describe('failures of other JavaScript clients do not happen here', () => {
   it('b17: the epoch after a bump is the old epoch + 1 under the same producer id', async () => {
     const h = createHarness({ topics: { t: { partitions: 1 } } }, { lingerMs: 0 });
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' })));
-    h.cluster.errorRules.push({ topic: 't', partition: 0, code: OUT_OF_ORDER, times: 1 });
+    h.cluster.errorRules.push({ topic: 't', partition: 0, code: ErrorCode.OUT_OF_ORDER, times: 1 });
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'b' })));
     const batches = h.cluster.produceLog.flatMap((r) => r.batches);
     expect(batches.at(-1)).toMatchObject({ producerId: batches[0]!.producerId, epoch: 1, baseSequence: 0 });
@@ -423,7 +426,7 @@ describe('failures of other JavaScript clients do not happen here', () => {
     h.cluster.errorRules.push({
       topic: 't',
       partition: 0,
-      code: REQUEST_TIMED_OUT,
+      code: ErrorCode.REQUEST_TIMED_OUT,
       times: 1,
       afterAppend: true,
     });
@@ -434,7 +437,7 @@ describe('failures of other JavaScript clients do not happen here', () => {
 
   it('every failure is a typed IdemError', async () => {
     const h = createHarness({ topics: { t: { partitions: 1 } } }, { lingerMs: 0 });
-    h.cluster.errorRules.push({ topic: 't', partition: 0, code: INVALID_RECORD, times: 1 });
+    h.cluster.errorRules.push({ topic: 't', partition: 0, code: ErrorCode.INVALID_RECORD, times: 1 });
     const failed = reason(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' })));
     expect(isIdemError(failed)).toBe(true);
   });

@@ -8,6 +8,7 @@ import {
   type ProducerEngineOptions,
   type RecordMetadata,
 } from '../src/index.js';
+import { burst, ErrorCode } from './support/faults.js';
 import { reason, value } from './support/harness.js';
 import { createMemoryHarness, type MemoryHarness } from './support/memory-harness.js';
 
@@ -17,14 +18,6 @@ import { createMemoryHarness, type MemoryHarness } from './support/memory-harnes
  * fault injection: Kafka's own producer-state rules, connection resets that fail everything in flight on a
  * connection, responses answered in order per connection.
  */
-
-const NOT_LEADER = 6;
-const OUT_OF_ORDER = 45;
-const DUPLICATE_SEQUENCE = 46;
-const INVALID_PRODUCER_EPOCH = 47;
-const UNKNOWN_PRODUCER_ID = 59;
-const INVALID_RECORD = 87;
-const PRODUCER_FENCED = 90;
 
 const ONE_PER_BATCH: Partial<ProducerEngineOptions> = { batchSize: 100, lingerMs: 0 };
 
@@ -36,12 +29,6 @@ function harness(
   return createMemoryHarness(
     { brokers: 1, topics: { t: { partitions } }, ...cluster },
     { lingerMs: 0, ...options },
-  );
-}
-
-function burst(h: MemoryHarness, count: number, prefix = 'v', partition = 0): Promise<RecordMetadata>[] {
-  return Array.from({ length: count }, (_, i) =>
-    h.producer.send({ topic: 't', partition, value: `${prefix}${i}` }),
   );
 }
 
@@ -88,7 +75,7 @@ describe('fault → required outcome, on the memory broker', () => {
     'NOT_LEADER on batch 0 of a fresh partition (%s rules): never pipelined before the first ack, order 0,1 (o1)',
     async (profile) => {
       const h = harness(1, ONE_PER_BATCH, { profile });
-      h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, NOT_LEADER);
+      h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, ErrorCode.NOT_LEADER);
       const results = value(await h.settle(Promise.all(burst(h, 5))));
       expect(h.values('t', 0)).toEqual(['v0', 'v1', 'v2', 'v3', 'v4']);
       expect(results.map((r) => r.offset)).toEqual([0n, 1n, 2n, 3n, 4n]);
@@ -99,7 +86,7 @@ describe('fault → required outcome, on the memory broker', () => {
   it('45 on the head batch: dataLoss, epoch bump for that partition only; the other keeps its epoch (o3, o4)', async () => {
     const h = harness(2, ONE_PER_BATCH);
     await warm(h, [0, 1]);
-    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, OUT_OF_ORDER);
+    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, ErrorCode.OUT_OF_ORDER);
     value(await h.settle(Promise.all([...burst(h, 2, 'a', 0), ...burst(h, 2, 'b', 1)])));
     expect(h.events.dataLoss).toEqual([expect.objectContaining({ partition: 0, reason: 'sequenceGap' })]);
     expect(h.events.epochBump).toEqual([
@@ -117,7 +104,7 @@ describe('fault → required outcome, on the memory broker', () => {
   it('45 behind an earlier retriable failure: retried unchanged, no bump (o4, librdkafka #4972)', async () => {
     const h = harness(1, ONE_PER_BATCH);
     await warm(h);
-    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, NOT_LEADER);
+    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, ErrorCode.NOT_LEADER);
     value(await h.settle(Promise.all(burst(h, 5))));
     expect(h.values('t', 0)).toEqual(['w0', 'v0', 'v1', 'v2', 'v3', 'v4']);
     expect(h.events.epochBump ?? []).toHaveLength(0);
@@ -131,7 +118,7 @@ describe('fault → required outcome, on the memory broker', () => {
     const sends = burst(h, 3);
     // The lost request carried v0; after the reset everything is retried head first. v1's retry is rejected.
     await h.runUntil(() => (h.events.retry?.length ?? 0) > 0);
-    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, INVALID_RECORD);
+    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, ErrorCode.INVALID_RECORD);
     const settled = value(await h.settle(Promise.allSettled(sends)));
     const firstRetryOfV0 = h.sent().filter((b) => b.baseSequence === 1);
     expect(new Set(firstRetryOfV0.map((b) => b.epoch))).toEqual(new Set([0]));
@@ -145,7 +132,7 @@ describe('fault → required outcome, on the memory broker', () => {
   it('59 without a log start offset is retried as it is, without a bump', async () => {
     const h = harness(1);
     await warm(h);
-    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, UNKNOWN_PRODUCER_ID);
+    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, ErrorCode.UNKNOWN_PRODUCER_ID);
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'b' })));
     expect(h.events.epochBump ?? []).toHaveLength(0);
     expect(h.values('t', 0)).toEqual(['w0', 'b']);
@@ -176,7 +163,10 @@ describe('fault → required outcome, on the memory broker', () => {
   it('47: the batch fails, the epoch is bumped, the breach is reported; later sends succeed', async () => {
     const h = harness(1);
     await warm(h);
-    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, INVALID_PRODUCER_EPOCH);
+    h.cluster.faults.injectError(
+      { api: 'Produce', topic: 't', partition: 0 },
+      ErrorCode.INVALID_PRODUCER_EPOCH,
+    );
     expect(reason(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'x' })))).toBeInstanceOf(
       BrokerRejectedError,
     );
@@ -188,7 +178,7 @@ describe('fault → required outcome, on the memory broker', () => {
   it('90: fatal, pending and later sends fail typed', async () => {
     const h = harness(1);
     await warm(h);
-    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, PRODUCER_FENCED);
+    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, ErrorCode.PRODUCER_FENCED);
     const failed = reason(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'x' })));
     expect(failed).toBeInstanceOf(FatalProducerError);
     expect(reason(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'y' })))).toBeInstanceOf(
@@ -200,7 +190,7 @@ describe('fault → required outcome, on the memory broker', () => {
   it('46 from a 1.0-1.1 broker on a retry older than the cache: success with offset -1 (b16)', async () => {
     const h = harness(1, ONE_PER_BATCH);
     h.cluster.faults.legacyBroker('1.0-1.1');
-    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, DUPLICATE_SEQUENCE);
+    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, ErrorCode.DUPLICATE_SEQUENCE);
     const result = value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'a' })));
     expect(result.offset).toBe(-1n);
   });
@@ -340,7 +330,7 @@ describe('failures of other JavaScript clients, on the memory broker', () => {
   it('b7: one OUT_OF_ORDER does not poison the partition', async () => {
     const h = harness(1);
     await warm(h);
-    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, OUT_OF_ORDER);
+    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, ErrorCode.OUT_OF_ORDER);
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'b' })));
     value(await h.settle(Promise.all(burst(h, 10))));
     expect(h.values('t', 0)).toHaveLength(12);
@@ -356,7 +346,7 @@ describe('failures of other JavaScript clients, on the memory broker', () => {
   it('b17: the batch after a bump carries epoch + 1 under the same producer id, from sequence 0', async () => {
     const h = harness(1);
     await warm(h);
-    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, OUT_OF_ORDER);
+    h.cluster.faults.injectError({ api: 'Produce', topic: 't', partition: 0 }, ErrorCode.OUT_OF_ORDER);
     value(await h.settle(h.producer.send({ topic: 't', partition: 0, value: 'b' })));
     const sent = h.sent();
     expect(sent.at(-1)).toMatchObject({ producerId: sent[0]!.producerId, epoch: 1, baseSequence: 0 });
