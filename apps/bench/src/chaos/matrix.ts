@@ -4,13 +4,13 @@
 // controls are n/a cells; with `broker: 'cluster'` on a 3-node cluster, the proxy in front of every node, where the
 // leader is really killed (kill -9, then restarted) and moved (./cluster.ts). Rows use the shape of the kafkajs chaos suite's results file (client, scenario, records,
 // acked, duplicates, losses, reorders, errors, ...); an n/a cell is a row with zero counts and `na` saying why.
-import { readRecordBatches } from '@idem/codec';
 import { startFaultProxy } from '@idem/fault-proxy';
-import { MemoryBrokerServer, type MemoryCluster, realClock, silentLogger } from '@idem/memory-broker';
+import { MemoryBrokerServer, realClock, silentLogger } from '@idem/memory-broker';
 import { checkDelivery, type PartitionLog, type SentRecord } from '@idem/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { CHAOS_CLIENTS, type ChaosClient, type ChaosClientName, createChaosClient } from './clients.js';
 import { openCluster, type RealTarget, singleBroker } from './cluster.js';
+import { readKafkaLogs, readMemoryLog, WARMUP } from './read-log.js';
 import {
   type ClusterContext,
   type ClusterNodes,
@@ -80,7 +80,6 @@ export interface ChaosOptions {
 }
 
 const CELL_LIMIT_MS = 20_000;
-const WARMUP = 'warmup';
 
 /** What one cell's workload recorded, before the log is read. */
 interface CellRun {
@@ -199,23 +198,6 @@ async function runCell(
   return { client: name, scenario: scenario.name, topic, sent, ms: Date.now() - started, notes };
 }
 
-function readMemoryLog(cluster: MemoryCluster, topic: string): PartitionLog[] {
-  const records: { offset: bigint; id: string | null }[] = [];
-  for (const stored of cluster.readLog(topic, 0).batches) {
-    if (stored.bytes === null) continue;
-    for (const batch of readRecordBatches(stored.bytes)) {
-      for (const record of batch.records()) {
-        const id = record.value === null ? null : Buffer.from(record.value).toString('utf8');
-        records.push({
-          offset: batch.baseOffset + BigInt(record.offsetDelta),
-          id: id === WARMUP ? null : id,
-        });
-      }
-    }
-  }
-  return [{ topic, partition: 0, records }];
-}
-
 interface Plan {
   readonly clients: readonly ChaosClientName[];
   readonly scenarios: readonly Scenario[];
@@ -307,56 +289,6 @@ async function runOnMemory(plan: Plan, options: ChaosOptions): Promise<ChaosRow[
     await server.close();
   }
   return rows;
-}
-
-/** Reads every topic back with one kafkajs consumer (one group join for the whole matrix), up to the high watermarks. */
-async function readKafkaLogs(kafka: Kafka, topics: readonly string[]): Promise<Map<string, PartitionLog[]>> {
-  const logs = new Map<string, { offset: bigint; id: string | null }[]>(topics.map((t) => [t, []]));
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map<string, bigint>();
-  try {
-    for (const topic of topics) {
-      const [p0] = await admin.fetchTopicOffsets(topic);
-      ends.set(topic, BigInt(p0?.high ?? '0'));
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  const remaining = new Set(topics.filter((t) => (ends.get(t) ?? 0n) > 0n));
-  if (remaining.size > 0) {
-    const consumer = kafka.consumer({ groupId: `idem-bench-chaos-${Date.now()}`, maxBytes: 50 << 20 });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topics: [...remaining], fromBeginning: true });
-      let finish!: () => void;
-      const done = new Promise<void>((resolve) => {
-        finish = resolve;
-      });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const log = logs.get(batch.topic) ?? [];
-          const end = ends.get(batch.topic) ?? 0n;
-          for (const m of batch.messages) {
-            const offset = BigInt(m.offset);
-            if (offset >= end) continue;
-            const id = m.value?.toString() ?? null;
-            log.push({ offset, id: id === WARMUP ? null : id });
-          }
-          if (BigInt(batch.lastOffset()) + 1n >= end) remaining.delete(batch.topic);
-          if (remaining.size === 0) finish();
-        },
-      });
-      const limit = sleep(60_000).then(() => {
-        throw new Error(`reading the chaos topics back took over 60 s (${remaining.size} left)`);
-      });
-      await Promise.race([done, limit]);
-    } finally {
-      await consumer.disconnect();
-    }
-  }
-  return new Map([...logs].map(([topic, records]) => [topic, [{ topic, partition: 0, records }]]));
 }
 
 /** The script a real-broker cell runs, or why it is n/a there. */

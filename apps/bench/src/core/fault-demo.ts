@@ -1,7 +1,7 @@
-import { readRecordBatches } from '@idem/codec';
 import { createProducer, type RecordMetadata, systemClock as realClock } from '@idem/core';
 import { MemoryCluster } from '@idem/memory-broker';
-import { checkDelivery, type PartitionLog, type SentRecord, type Verdict } from '@idem/testkit';
+import { checkDelivery, type SentRecord, type Verdict } from '@idem/testkit';
+import { readMemoryLog } from '../chaos/read-log.js';
 
 export interface FaultDemoOptions {
   readonly idempotent: boolean;
@@ -71,25 +71,5 @@ export async function runFaultDemo(options: FaultDemoOptions): Promise<Verdict> 
             typed: typeof (o.reason as { code?: unknown }).code === 'string',
           },
   }));
-  return checkDelivery(sent, readLogs(cluster, options.partitions));
-}
-
-function readLogs(cluster: MemoryCluster, partitions: number): PartitionLog[] {
-  const logs: PartitionLog[] = [];
-  for (let partition = 0; partition < partitions; partition++) {
-    const records: { offset: bigint; id: string | null }[] = [];
-    for (const stored of cluster.readLog('demo', partition).batches) {
-      if (stored.bytes === null) continue;
-      for (const batch of readRecordBatches(stored.bytes)) {
-        for (const record of batch.records()) {
-          records.push({
-            offset: batch.baseOffset + BigInt(record.offsetDelta),
-            id: record.value === null ? null : Buffer.from(record.value).toString('utf8'),
-          });
-        }
-      }
-    }
-    logs.push({ topic: 'demo', partition, records });
-  }
-  return logs;
+  return checkDelivery(sent, readMemoryLog(cluster, 'demo', options.partitions));
 }
