@@ -118,6 +118,9 @@ describe('chaos --broker cluster at a --bootstrap without a run dir (the memory 
     expect([ackLost?.duplicates, ackLost?.losses, ackLost?.reorders, ackLost?.unsettled]).toEqual([
       0, 0, 0, 0,
     ]);
+    // A cluster found at --bootstrap was neither started nor stopped here, and says so on every row.
+    for (const row of rows) expect(row.cluster).toEqual({ origin: 'given', startMs: null, stopMs: null });
+    expect(ackLost?.faultSteps).toBeUndefined();
   });
 
   it('the node scenarios are n/a cells saying why: no run dir to kill or move nodes with', () => {
@@ -161,6 +164,12 @@ describe.skipIf(!hasJava || !wanted)(
       expect([row?.duplicates, row?.losses, row?.reorders, row?.unsettled], row?.reasons.join('; ')).toEqual([
         0, 0, 0, 0,
       ]);
+      // The fault really happened: the leader killed, another node seen leading, the victim back.
+      const steps = row?.faultSteps ?? [];
+      expect(steps.map((s) => s.step)).toEqual(['killed', 'new-leader-visible', 'restarted']);
+      expect(steps[1]?.node).not.toBe(steps[0]?.node);
+      expect(steps[2]?.node).toBe(steps[0]?.node);
+      expect(row?.cluster?.origin).toMatch(/^(started|reused)$/);
     }, 600_000);
   },
 );

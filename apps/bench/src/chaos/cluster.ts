@@ -6,6 +6,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_CLUSTER_RUN_DIR, KafkaCluster, startCluster } from '@idem/kafka-tooling/cluster';
 import { Kafka, logLevel } from 'kafkajs';
+import { type ClusterTimings, timed } from './fault-steps.js';
 import type { ClusterNodes } from './scenarios.js';
 
 /** Nodes of the cluster the bench starts; the scenarios need a leader to kill and two replicas to take over. */
@@ -29,8 +30,8 @@ export interface RealTarget {
   readonly nodes: ClusterNodes | string;
   /** After every cell: restarts any node a scenario left down (bounded by the helper's start budget). */
   afterCell(): Promise<void>;
-  /** Stops the cluster if this run started it. */
-  close(): Promise<void>;
+  /** Stops the cluster if this run started it; resolves with how the cluster came and went (null: one broker). */
+  close(): Promise<ClusterTimings | null>;
 }
 
 /** How `--broker cluster` finds its cluster. */
@@ -110,7 +111,8 @@ export async function openCluster(setup: ClusterSetup): Promise<RealTarget> {
   const runDir = setup.runDir ?? process.env.IDEM_KAFKA_CLUSTER_RUN_DIR ?? BENCH_CLUSTER_RUN_DIR;
   let cluster: KafkaCluster | undefined;
   let nodes: ClusterNodes | string;
-  let started = false;
+  let origin: ClusterTimings['origin'] = 'given';
+  let startMs: number | null = null;
   let bootstrap: string;
   if (setup.bootstrap !== undefined) {
     bootstrap = setup.bootstrap;
@@ -137,10 +139,12 @@ export async function openCluster(setup: ClusterSetup): Promise<RealTarget> {
         `cluster: reusing the ${reused.nodeIds.length}-node cluster in ${runDir}: ${reused.bootstrap}`,
       );
       cluster = reused;
+      origin = 'reused';
     } else {
       setup.log?.(
         `cluster: starting ${CLUSTER_NODES} Kafka nodes in ${runDir} (tooling/kafka/bin/start-cluster.sh)`,
       );
+      const startedAt = performance.now();
       cluster = await startCluster(CLUSTER_NODES, runDir).catch((error: unknown) => {
         const why = String((error as Error).message ?? error)
           .split('\n')
@@ -150,8 +154,9 @@ export async function openCluster(setup: ClusterSetup): Promise<RealTarget> {
           `--broker cluster: the ${CLUSTER_NODES}-node cluster did not start in ${runDir} (${why?.trim() ?? 'no reason given'}); it needs Java 17+ (tooling/kafka), or pass --bootstrap of a running cluster`,
         );
       });
-      started = true;
-      setup.log?.(`cluster: ${cluster.bootstrap}`);
+      startMs = Math.round(performance.now() - startedAt);
+      origin = 'started';
+      setup.log?.(`cluster: ${cluster.bootstrap} (up in ${(startMs / 1000).toFixed(1)} s)`);
     }
     bootstrap = cluster.bootstrap;
     nodes = nodeControls(cluster, bootstrap);
@@ -168,7 +173,9 @@ export async function openCluster(setup: ClusterSetup): Promise<RealTarget> {
       if (back.length > 0) setup.log?.(`cluster: restarted node(s) ${back.join(', ')} a scenario left down`);
     },
     async close() {
-      if (started && controlled !== undefined) await controlled.stop();
+      const stopMs =
+        origin === 'started' && controlled !== undefined ? await timed(() => controlled.stop()) : null;
+      return { origin, startMs, stopMs };
     },
   };
 }
@@ -181,6 +188,6 @@ export function singleBroker(bootstrap: string): RealTarget {
     replicationFactor: 1,
     nodes: 'one broker',
     afterCell: async () => undefined,
-    close: async () => undefined,
+    close: async () => null,
   };
 }

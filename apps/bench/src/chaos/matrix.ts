@@ -10,6 +10,7 @@ import { checkDelivery, type PartitionLog, type SentRecord } from '@idem/testkit
 import { Kafka, logLevel } from 'kafkajs';
 import { CHAOS_CLIENTS, type ChaosClient, type ChaosClientName, createChaosClient } from './clients.js';
 import { openCluster, type RealTarget, singleBroker } from './cluster.js';
+import type { ClusterTimings, FaultStep } from './fault-steps.js';
 import { readKafkaLogs, readMemoryLog, WARMUP } from './read-log.js';
 import {
   type ClusterContext,
@@ -54,6 +55,10 @@ export interface ChaosRow {
   readonly reasons: readonly string[];
   /** Present when the cell did not run: why (the scenario needs the memory broker, the client did not load). */
   readonly na?: string;
+  /** On the cluster, what the scenario did to the nodes and how long each step took (the kill, the takeover...). */
+  readonly faultSteps?: readonly FaultStep[];
+  /** On the cluster: how it came and went (its start and stop times), the same on every row of the run. */
+  readonly cluster?: ClusterTimings;
 }
 
 export interface ChaosOptions {
@@ -89,6 +94,7 @@ interface CellRun {
   readonly sent: SentRecord[];
   readonly ms: number;
   readonly notes: readonly string[];
+  readonly faultSteps?: readonly FaultStep[];
 }
 
 function naRow(broker: ChaosBroker, client: ChaosClientName, scenario: string, na: string): ChaosRow {
@@ -134,6 +140,7 @@ function verdictRow(broker: ChaosBroker, run: CellRun, logs: readonly PartitionL
       ...(errors.length > 0 ? [`${errors.length} sends failed: ${codes.join(', ')}`] : []),
       ...run.notes,
     ],
+    ...(run.faultSteps !== undefined && run.faultSteps.length > 0 ? { faultSteps: run.faultSteps } : {}),
   };
 }
 
@@ -309,7 +316,7 @@ function realScript(
 
 /**
  * Runs the matrix on a real broker or cluster, each cell through a fresh fault proxy in front of every node; the logs
- * are read back at the end.
+ * are read back at the end. The caller hands the rows out (a cluster's rows once it is stopped, timings included).
  */
 async function runOnReal(plan: Plan, options: ChaosOptions, target: RealTarget): Promise<ChaosRow[]> {
   const broker = target.broker;
@@ -359,11 +366,24 @@ async function runOnReal(plan: Plan, options: ChaosOptions, target: RealTarget):
             options.onSkip?.(name, client);
             run = naRow(broker, name, scenario.name, client);
           } else {
-            run = await runCell(client, name, scenario, topic, timeouts, (context) =>
-              'cluster' in script
-                ? script.cluster({ ...context, proxy, direct, nodes: target.nodes as ClusterNodes })
-                : script.kafka({ ...context, proxy, direct }),
-            );
+            const faultSteps: FaultStep[] = [];
+            const recordStep = (step: FaultStep) => {
+              faultSteps.push(step);
+            };
+            run = {
+              ...(await runCell(client, name, scenario, topic, timeouts, (context) =>
+                'cluster' in script
+                  ? script.cluster({
+                      ...context,
+                      proxy,
+                      direct,
+                      nodes: target.nodes as ClusterNodes,
+                      recordStep,
+                    })
+                  : script.kafka({ ...context, proxy, direct }),
+              )),
+              faultSteps,
+            };
             proxy.clearFaults();
             await Promise.race([client.close().catch(() => undefined), sleep(2_000)]);
           }
@@ -382,9 +402,6 @@ async function runOnReal(plan: Plan, options: ChaosOptions, target: RealTarget):
     );
     const rows = cells.map((c) => ('suite' in c ? c : verdictRow(broker, c, logs.get(c.topic) ?? [])));
     await admin.deleteTopics({ topics: runs.map((r) => r.topic) }).catch(() => undefined);
-    rows.forEach((row, i) => {
-      options.onCell?.(row, i + 1, rows.length);
-    });
     return rows;
   } finally {
     await admin.disconnect();
@@ -403,18 +420,33 @@ export async function runChaosMatrix(options: ChaosOptions = {}): Promise<ChaosR
     const bootstrap = options.bootstrap ?? process.env.KAFKA_BOOTSTRAP;
     if (!bootstrap)
       throw new Error('--broker kafka needs --bootstrap or KAFKA_BOOTSTRAP (host:port of a running broker)');
-    return runOnReal(plan, options, singleBroker(bootstrap));
+    return emitAll(await runOnReal(plan, options, singleBroker(bootstrap)), options);
   }
   const target = await openCluster({
     ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {}),
     ...(options.clusterRunDir !== undefined ? { runDir: options.clusterRunDir } : {}),
     ...(options.onLog !== undefined ? { log: options.onLog } : {}),
   });
+  let rows: ChaosRow[];
   try {
-    return await runOnReal(plan, options, target);
-  } finally {
+    rows = await runOnReal(plan, options, target);
+  } catch (error) {
     await target.close();
+    throw error;
   }
+  const cluster = await target.close();
+  return emitAll(
+    rows.map((row) => (cluster === null ? row : { ...row, cluster })),
+    options,
+  );
+}
+
+/** Hands every row of a real-broker run to onCell, in matrix order; returns them. */
+function emitAll(rows: ChaosRow[], options: ChaosOptions): ChaosRow[] {
+  rows.forEach((row, i) => {
+    options.onCell?.(row, i + 1, rows.length);
+  });
+  return rows;
 }
 
 export function scenarioDescriptions(): Record<string, string> {

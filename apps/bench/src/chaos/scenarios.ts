@@ -8,6 +8,7 @@ import type { FaultProxy } from '@idem/fault-proxy';
 import type { MemoryCluster } from '@idem/memory-broker';
 import type { Kafka } from 'kafkajs';
 import { REQUEST_TIMEOUT_MS } from './clients.js';
+import { awaitNewLeader, type FaultStep, timed } from './fault-steps.js';
 
 export interface ScenarioContext {
   readonly topic: string;
@@ -46,6 +47,8 @@ export interface ClusterNodes {
 /** A cluster cell's context: the proxy in front of every node, and the nodes themselves. */
 export interface ClusterContext extends KafkaContext {
   readonly nodes: ClusterNodes;
+  /** Notes a step of the fault and how long it took: the cell's row carries them (faultSteps). */
+  recordStep(step: FaultStep): void;
 }
 
 export interface Scenario {
@@ -88,6 +91,9 @@ export const QUICK_GRACE_MS = 1_500;
 export const FAILOVER_DELIVERY_TIMEOUT_MS = 30_000;
 /** The bound of a failover cell on the cluster: the failover, a JVM restart (~8-20 s on 2 cores) and the sends. */
 export const FAILOVER_CELL_LIMIT_MS = 150_000;
+
+/** How long a cluster scenario watches the metadata for another leader: past a dead leader's 9 s fencing, with room. */
+const LEADER_WATCH_MS = 60_000;
 
 /** How many cells of a scenario whose faults touch only its topic run at once on the memory broker (2 cores). */
 const TOPIC_SCOPED_CONCURRENCY = 4;
@@ -185,13 +191,14 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     kafka: { na: 'one real broker has no other leader to move to (--broker cluster moves it for real)' },
     failover: true,
-    async cluster({ nodes, proxy, topic, send }) {
+    async cluster({ nodes, proxy, topic, send, recordStep }) {
       // Sends keep going (each answered 100 ms late, so some are in flight) while the move runs; then an ack is lost.
       const from = await nodes.leaderOf(topic);
       const to = nodes.nodeIds.find((id) => id !== from) as number;
       proxy.addFault({ kind: 'delay', apiKeys: [PRODUCE], delayMs: 100, count: Number.POSITIVE_INFINITY });
       let moved = false;
-      const move = nodes.moveLeader(topic, to).finally(() => {
+      const moveStarted = performance.now();
+      const move = timed(() => nodes.moveLeader(topic, to)).finally(() => {
         moved = true;
       });
       const sends: Promise<void>[] = [];
@@ -199,7 +206,9 @@ export const SCENARIOS: readonly Scenario[] = [
         sends.push(send(ids(`m${i}`, 5)));
         await sleep(50);
       }
-      await move;
+      recordStep({ step: 'leader-moved', node: to, ms: await move });
+      const seen = await awaitNewLeader(() => nodes.leaderOf(topic), from, moveStarted, LEADER_WATCH_MS);
+      if (seen !== null) recordStep({ step: 'new-leader-visible', ...seen });
       await Promise.all(sends);
       proxy.clearFaults();
       proxy.addFault({ kind: 'ackLost', apiKeys: [PRODUCE], count: 1 });
@@ -226,15 +235,20 @@ export const SCENARIOS: readonly Scenario[] = [
       na: 'one real broker: killing it leaves no replica to take over (--broker cluster kills the leader of a 3-node cluster)',
     },
     failover: true,
-    async cluster({ nodes, proxy, topic, send }) {
+    async cluster({ nodes, proxy, topic, send, recordStep }) {
       const victim = await nodes.leaderOf(topic);
       // The first answers are held, so requests are in flight when the leader dies.
       proxy.addFault({ kind: 'delay', apiKeys: [PRODUCE], delayMs: 300, count: 2 });
       const first = twoSends(send);
       await sleep(100);
-      await nodes.kill(victim);
+      const killedAt = performance.now();
+      recordStep({ step: 'killed', node: victim, ms: await timed(() => nodes.kill(victim)) });
+      // Watched beside the sends; the node is restarted only once another one leads (or the watch gave up).
+      const takeover = awaitNewLeader(() => nodes.leaderOf(topic), victim, killedAt, LEADER_WATCH_MS);
       await Promise.all([first, send(ids('c', 10))]);
-      await nodes.restart(victim);
+      const seen = await takeover;
+      if (seen !== null) recordStep({ step: 'new-leader-visible', ...seen });
+      recordStep({ step: 'restarted', node: victim, ms: await timed(() => nodes.restart(victim)) });
       await send(ids('d', 10));
     },
   },

@@ -1,6 +1,7 @@
 // The self-contained HTML report: the demo as a sequence diagram, the chaos matrix colour-coded with reasons in
 // tooltips, the core's throughput and latency as inline SVG bar charts, and every comparison as a ratio per
 // repetition with its spread. No scripts, no network.
+import { describeClusterTimings, describeFaultSteps } from '../chaos/fault-steps.js';
 import type { ChaosRow } from '../chaos/matrix.js';
 import type { StoryScene } from '../demo/story.js';
 import type { CoreRow } from '../suites/core.js';
@@ -88,7 +89,9 @@ export function matrixTable(rows: readonly ChaosRow[], scenarios: Record<string,
           const r = rows.find((x) => x.client === c && x.scenario === s);
           if (r === undefined) return '<td class="na">n/a</td>';
           if (r.na !== undefined) return `<td class="na" title="${esc(r.na)}">n/a</td>`;
-          const tip = r.reasons.length > 0 ? r.reasons.join('\n') : 'every record once, in order';
+          const verdict = r.reasons.length > 0 ? r.reasons.join('\n') : 'every record once, in order';
+          const tip =
+            r.faultSteps === undefined ? verdict : `${verdict}\nfault: ${describeFaultSteps(r.faultSteps)}`;
           return `<td class="cell ${cellClass(r)}" title="${esc(tip)}">dup ${r.duplicates} · loss ${r.losses} · reorder ${r.reorders}<br><small>errors ${r.errors} · unsettled ${r.unsettled}</small></td>`;
         })
         .join('');
@@ -96,6 +99,15 @@ export function matrixTable(rows: readonly ChaosRow[], scenarios: Record<string,
     })
     .join('');
   return `<table class="matrix">${head}${body}</table>`;
+}
+
+/** Where the matrix ran, with the cluster's start and stop when it ran on one. */
+function matrixWhere(rows: readonly ChaosRow[]): string {
+  const broker = rows[0]?.broker ?? 'memory';
+  if (broker === 'kafka') return 'real broker, through the fault proxy';
+  if (broker === 'memory') return 'memory broker';
+  const cluster = rows.find((r) => r.cluster !== undefined)?.cluster;
+  return `3-node cluster, through the fault proxy${cluster === undefined ? '' : `; ${esc(describeClusterTimings(cluster))}`}`;
 }
 
 export function renderReport(data: ReportData): string {
@@ -138,8 +150,8 @@ svg text{font:12px system-ui,sans-serif}svg .lane,svg .title{font-weight:600}
 <p>${esc(data.version)} · generated ${esc(data.generatedAt)} · data: <a href="report.json">report.json</a></p>
 <h2>The duplicate fighter</h2>
 ${scenes}
-<h2>Fault matrix (${data.chaos[0]?.broker === 'kafka' ? 'real broker, through the fault proxy' : 'memory broker'})</h2>
-<p>Green: every record once, in order. Red: duplicates or losses. Yellow: reorders or unsettled sends. Blue: sends failed but the log is clean. Grey n/a: not run here (hover for why). Hover a cell for the reasons.</p>
+<h2>Fault matrix (${matrixWhere(data.chaos)})</h2>
+<p>Green: every record once, in order. Red: duplicates or losses. Yellow: reorders or unsettled sends. Blue: sends failed but the log is clean. Grey n/a: not run here (hover for why). Hover a cell for the reasons (on a cluster also what the fault did to the nodes, and how long each step took).</p>
 ${matrixTable(data.chaos, data.scenarios)}
 <h2>Throughput and latency</h2>
 ${charts.join('\n')}

@@ -7,6 +7,7 @@ import {
   runChaosMatrix,
   scenarioDescriptions,
 } from '../chaos/matrix.js';
+import { describeClusterTimings, describeFaultSteps } from '../chaos/fault-steps.js';
 import { runStory } from '../demo/story.js';
 import { renderReport } from '../report/html.js';
 import { runCoreSuite } from './core.js';
@@ -44,6 +45,12 @@ export function printMatrix(rows: readonly ChaosRow[]): void {
     if (r.na !== undefined) na.set(r.na, (na.get(r.na) ?? new Set()).add(`${r.scenario} × ${r.client}`));
   for (const [reason, cells] of na)
     console.log(`n/a (${cells.size} cell${cells.size === 1 ? '' : 's'}, e.g. ${[...cells][0]}): ${reason}`);
+  // On the cluster: proof the faults happened, and how long they and the cluster itself took.
+  const cluster = rows.find((r) => r.cluster !== undefined)?.cluster;
+  if (cluster !== undefined) console.log(describeClusterTimings(cluster));
+  for (const r of rows)
+    if (r.faultSteps !== undefined)
+      console.log(`${r.scenario} × ${r.client}: ${describeFaultSteps(r.faultSteps)}`);
 }
 
 export interface ChaosSuiteOptions {
