@@ -112,11 +112,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<Memory
     io.exit(1);
     return undefined;
   }
-  io.stdout(`${server.bootstrapServers}\n`);
-  io.logger.info(
-    `${server.addresses.length} broker(s) listening on ${server.bootstrapServers}; ` +
-      `topics auto-created with ${options.defaultPartitions ?? 1} partition(s)`,
-  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -130,7 +125,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<Memory
       },
     );
   };
+  // The handlers come before the address: a supervisor that reads the address and at once sends SIGTERM must
+  // get a clean shutdown, not Node's default of dying by the signal.
   io.onSignal('SIGINT', () => stop('SIGINT'));
   io.onSignal('SIGTERM', () => stop('SIGTERM'));
+  io.stdout(`${server.bootstrapServers}\n`);
+  io.logger.info(
+    `${server.addresses.length} broker(s) listening on ${server.bootstrapServers}; ` +
+      `topics auto-created with ${options.defaultPartitions ?? 1} partition(s)`,
+  );
   return server;
 }

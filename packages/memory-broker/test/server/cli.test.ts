@@ -46,6 +46,26 @@ describe('idem-broker', () => {
     expect(f.log.at(-1)).toMatch(/SIGTERM/);
   });
 
+  it('listens for SIGINT and SIGTERM before it prints its address, so a supervisor may stop it the moment it reads it', async () => {
+    const f = fakeIo();
+    const order: string[] = [];
+    const io: CliIo = {
+      ...f.io,
+      stdout: (text) => {
+        order.push(`stdout ${text.trim()}`);
+        f.io.stdout(text);
+      },
+      onSignal: (signal, handler) => {
+        order.push(`onSignal ${signal}`);
+        f.io.onSignal(signal, handler);
+      },
+    };
+    const server = await runCli(['--port', '0'], io);
+    expect(order).toEqual(['onSignal SIGINT', 'onSignal SIGTERM', `stdout ${server!.bootstrapServers}`]);
+    f.signals.get('SIGTERM')!();
+    expect(await f.exit).toBe(0);
+  });
+
   it('prints the usage for --help, and exits 2 with the usage for bad arguments', async () => {
     const help = fakeIo();
     await runCli(['--help'], help.io);
