@@ -24,13 +24,15 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { encodeRecordBatch, type ProduceRequest, restampRecordBatch } from '@idem/codec';
 import { MemoryCluster } from '@idem/memory-broker';
+import { formatSpread, median, ratioSpread, type VsFields, vsFields } from '../ratio-spread.js';
 
 export interface BrokerSuiteOptions {
   quick: boolean;
   json: boolean;
 }
 
-export interface InProcessRow {
+/** On the offsets-only row: its rate ÷ the rate with the bytes kept, sample by sample (vsKeepRecords, ...Spread). */
+export type InProcessRow = {
   suite: 'broker';
   kind: 'in-process';
   producers: number;
@@ -41,9 +43,10 @@ export interface InProcessRow {
   keepRecords: boolean;
   recordsPerBatch: number;
   batches: number;
+  /** Medians over the samples. */
   recordsPerSec: number;
   batchesPerSec: number;
-}
+} & VsFields<'KeepRecords'>;
 
 export interface MemoryRow {
   suite: 'broker';
@@ -102,10 +105,9 @@ export async function runBrokerSuite(options: BrokerSuiteOptions): Promise<void>
 
   for (const producers of PRODUCERS) {
     for (const partitions of options.quick ? [1, 1000] : PARTITIONS) {
-      for (const keepRecords of [true, false]) {
-        const row = await inProcess(template, producers, partitions, batches, samples, keepRecords);
+      for (const row of await inProcess(template, producers, partitions, batches, samples)) {
         progress(
-          `broker in-process ${producers} producer(s) x ${partitions} partition(s)${keepRecords ? '' : ', offsets only'}: ${fmt(row.recordsPerSec)} records/s`,
+          `broker in-process ${producers} producer(s) x ${partitions} partition(s)${row.keepRecords ? '' : ', offsets only'}: ${fmt(row.recordsPerSec)} records/s`,
         );
         emit(row);
       }
@@ -212,37 +214,48 @@ async function appendAll(cluster: MemoryCluster, requests: readonly ProduceReque
   return elapsed;
 }
 
+/**
+ * The same requests appended with the batch bytes kept and with offsets only, the two alternating sample by sample,
+ * so the offsets-only row's ratio to the other is taken per sample (../ratio-spread.ts).
+ */
 async function inProcess(
   template: Buffer,
   producers: number,
   partitions: number,
   batches: number,
   samples: number,
-  keepRecords: boolean,
-): Promise<InProcessRow> {
+): Promise<[InProcessRow, InProcessRow]> {
   const { requests, pairsWritten } = prepareRequests(template, producers, partitions, batches);
-  await appendAll(newCluster(partitions, keepRecords), requests.slice(0, Math.min(2000, requests.length))); // warm-up
-  const times: number[] = [];
+  const warmUp = requests.slice(0, Math.min(2000, requests.length));
+  for (const keepRecords of [true, false]) await appendAll(newCluster(partitions, keepRecords), warmUp);
+  const rates = new Map<boolean, number[]>([
+    [true, []],
+    [false, []],
+  ]);
   for (let s = 0; s < samples; s++) {
-    const cluster = newCluster(partitions, keepRecords);
-    collectGarbage();
-    times.push(await appendAll(cluster, requests));
+    for (const keepRecords of [true, false]) {
+      const cluster = newCluster(partitions, keepRecords);
+      collectGarbage();
+      rates.get(keepRecords)!.push((batches * 1000) / (await appendAll(cluster, requests)));
+    }
   }
-  times.sort((a, b) => a - b);
-  const ms = times[Math.floor(times.length / 2)]!;
-  const batchesPerSec = (batches * 1000) / ms;
-  return {
-    suite: 'broker',
-    kind: 'in-process',
-    producers,
-    partitions,
-    pairsWritten,
-    keepRecords,
-    recordsPerBatch: RECORDS_PER_BATCH,
-    batches,
-    recordsPerSec: Math.round(batchesPerSec * RECORDS_PER_BATCH),
-    batchesPerSec: Math.round(batchesPerSec),
+  const row = (keepRecords: boolean): InProcessRow => {
+    const batchesPerSec = median(rates.get(keepRecords)!);
+    return {
+      suite: 'broker',
+      kind: 'in-process',
+      producers,
+      partitions,
+      pairsWritten,
+      keepRecords,
+      recordsPerBatch: RECORDS_PER_BATCH,
+      batches,
+      recordsPerSec: Math.round(batchesPerSec * RECORDS_PER_BATCH),
+      batchesPerSec: Math.round(batchesPerSec),
+      ...vsFields('KeepRecords', keepRecords ? undefined : ratioSpread(rates.get(false)!, rates.get(true)!)),
+    };
   };
+  return [row(true), row(false)];
 }
 
 // ---- memory per producer-partition ----
@@ -461,7 +474,7 @@ const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
 function formatTable(rows: readonly Row[]): string {
   const lines = ['In-process appends (100 records per batch, idempotence validated, every answer checked):'];
   lines.push(
-    `  ${'producers'.padStart(9)} ${'partitions'.padStart(10)} ${'pairs written'.padStart(13)} ${'records/s'.padStart(12)} ${'batches/s'.padStart(10)} ${'offsets only'.padStart(13)}`,
+    `  ${'producers'.padStart(9)} ${'partitions'.padStart(10)} ${'pairs written'.padStart(13)} ${'records/s'.padStart(12)} ${'batches/s'.padStart(10)} ${'offsets only'.padStart(13)}  ${'÷ kept per sample'.padStart(18)}`,
   );
   for (const r of rows) {
     if (r.kind !== 'in-process' || !r.keepRecords) continue;
@@ -473,10 +486,13 @@ function formatTable(rows: readonly Row[]): string {
         x.partitions === r.partitions,
     );
     lines.push(
-      `  ${String(r.producers).padStart(9)} ${String(r.partitions).padStart(10)} ${fmt(r.pairsWritten).padStart(13)} ${fmt(r.recordsPerSec).padStart(12)} ${fmt(r.batchesPerSec).padStart(10)} ${(lean ? fmt(lean.recordsPerSec) : '-').padStart(13)}`,
+      `  ${String(r.producers).padStart(9)} ${String(r.partitions).padStart(10)} ${fmt(r.pairsWritten).padStart(13)} ${fmt(r.recordsPerSec).padStart(12)} ${fmt(r.batchesPerSec).padStart(10)} ${(lean ? fmt(lean.recordsPerSec) : '-').padStart(13)}  ${formatSpread(lean?.vsKeepRecordsSpread).padStart(18)}`,
     );
   }
-  lines.push('  ("offsets only": storeRecords: false, the logs keep no batch bytes; records/s)');
+  lines.push(
+    '  ("offsets only": storeRecords: false, the logs keep no batch bytes; records/s. The two alternate sample by sample;',
+    '   "÷ kept": offsets-only records/s over kept-bytes records/s per sample, median (min–max))',
+  );
   for (const r of rows) {
     if (r.kind !== 'memory') continue;
     lines.push(
