@@ -210,7 +210,11 @@ program
     'memory only (for a real broker or cluster: chaos --broker kafka|cluster)',
     'memory',
   )
-  .option('--out <file>', 'where the report goes (report.json beside it)', './bench-report/index.html')
+  .option(
+    '--out <path>',
+    'the report: a file ending in .html, or a directory for its index.html (report.json beside it)',
+    './bench-report/index.html',
+  )
   .option('--quick', 'accepted; all is always quick', true)
   .option('--json', 'one JSON object per result line on stdout', false)
   .action(async (opts: { broker: string; out: string; json: boolean }) => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runChaosMatrix } from '../src/chaos/matrix.js';
 import { runStory } from '../src/demo/story.js';
 import { renderReport } from '../src/report/html.js';
+import { reportFile } from '../src/suites/chaos.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../dist/cli.js');
@@ -41,6 +42,14 @@ describe('the bench CLI', () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/chaos/);
+  });
+});
+
+describe('--out', () => {
+  it('a .html path is the report itself; any other path is its directory', () => {
+    expect(reportFile('/tmp/r/report.html')).toBe('/tmp/r/report.html');
+    expect(reportFile('/tmp/benchreport')).toBe('/tmp/benchreport/index.html');
+    expect(reportFile('/tmp/benchreport/')).toBe('/tmp/benchreport/index.html');
   });
 });
 

@@ -81,6 +81,15 @@ export async function runChaosSuite(options: ChaosSuiteOptions): Promise<ChaosRo
   return rows;
 }
 
+/**
+ * Where `--out` puts the report: a path ending in .html is the file itself; anything else is the report's directory
+ * (the issue's `--out dir`), index.html in it.
+ */
+export function reportFile(out: string): string {
+  const resolved = path.resolve(out);
+  return /\.html?$/i.test(resolved) ? resolved : path.join(resolved, 'index.html');
+}
+
 /** `all`: the story, the chaos matrix and the core (quick), then the HTML report and its JSON. */
 export async function runAllSuite(options: { json: boolean; out: string; version: string }): Promise<string> {
   process.stderr.write('demo: the duplicate fighter\n');
@@ -92,7 +101,7 @@ export async function runAllSuite(options: { json: boolean; out: string; version
   const chaos = await runChaosSuite({ json: options.json, quick: true });
   const core = await runCoreSuite({ quick: true, json: options.json });
   const { summary } = core;
-  const file = path.resolve(options.out);
+  const file = reportFile(options.out);
   const data = {
     generatedAt: new Date().toISOString(),
     version: options.version,
