@@ -13,7 +13,8 @@ describe('--json', () => {
     const { stdout, stderr } = await run(
       process.execPath,
       [CLI, 'chaos', '--clients', 'idem', '--scenarios', 'ack-lost', '--quick', '--json'],
-      { env: { ...process.env, ...PNPM } },
+      // Not silent: under `pnpm -s test` (CI) the runner's own npm_config_reporter=silent would hide the note.
+      { env: { ...process.env, ...PNPM, npm_config_reporter: 'default' } },
     );
     const lines = stdout.trim().split('\n');
     expect(lines.length).toBeGreaterThan(0);
