@@ -12,8 +12,10 @@
  *   the same run with non-idempotent batches, which isolates the producer state from the log index.
  * - TCP: the broker runs as its own process (the idem-broker CLI), so the client's CPU is not the
  *   server's; kafkajs (idempotent, maxInFlightRequests 1) and librdkafka (enable.idempotence, if
- *   @confluentinc/kafka-javascript is installed) produce to it. The server's CPU use over the run
- *   shows whether it was the bottleneck (100% = one core saturated).
+ *   @confluentinc/kafka-javascript is installed) produce to it, one after the other in each sample
+ *   (the order alternating), on a fresh broker process per sample. librdkafka is the anchor: the
+ *   kafkajs row carries its ratio to librdkafka per sample (vsLibrdkafka, ...Spread). The server's
+ *   CPU use over a run shows whether it was the bottleneck (100% = one core saturated).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -59,14 +61,25 @@ export interface MemoryRow {
   producerStateBytesPerPair: number;
 }
 
-export interface TcpRow {
+type TcpClient = 'kafkajs' | 'librdkafka';
+
+/** On the kafkajs row (when librdkafka ran beside it): its rate ÷ librdkafka's, sample by sample. */
+export type TcpRow = {
   suite: 'broker';
   kind: 'tcp';
-  client: 'kafkajs' | 'librdkafka';
+  client: TcpClient;
   records: number;
   valueBytes: number;
+  samples: number;
+  /** Median over the samples. */
   recordsPerSec: number;
-  /** CPU the server process used over the run, in % of one core (null where /proc is unavailable). */
+  /** CPU the server process used over the run, in % of one core, median over the samples (null where /proc is unavailable). */
+  serverCpuPercent: number | null;
+} & VsFields<'Librdkafka'>;
+
+/** One client's run against one broker process. */
+export interface TcpSample {
+  recordsPerSec: number;
   serverCpuPercent: number | null;
 }
 
@@ -121,17 +134,29 @@ export async function runBrokerSuite(options: BrokerSuiteOptions): Promise<void>
   emit(memory);
 
   const records = options.quick ? 20_000 : 200_000;
-  for (const client of ['kafkajs', 'librdkafka'] as const) {
-    const row = await tcp(client, records);
-    if (row === null) {
-      progress(`broker tcp ${client}: skipped (@confluentinc/kafka-javascript is not installed)`);
-      continue;
+  const factories = new Map<TcpClient, ProducerFactory>([['kafkajs', kafkajsProducer]]);
+  const librdkafka = await librdkafkaProducer();
+  if (librdkafka === null)
+    progress('broker tcp librdkafka: skipped (@confluentinc/kafka-javascript is not installed)');
+  else factories.set('librdkafka', librdkafka);
+  const measured = new Map<TcpClient, TcpSample[]>([...factories.keys()].map((c) => [c, []]));
+  for (let s = 0; s < samples; s++) {
+    const order = [...factories.keys()];
+    if (s % 2 === 1) order.reverse();
+    const { child, brokers } = await startBrokerProcess();
+    try {
+      for (const client of order) {
+        const sample = await tcpSample(factories.get(client)!, brokers, child.pid!, records);
+        progress(
+          `broker tcp ${client} (sample ${s + 1}/${samples}): ${fmt(sample.recordsPerSec)} records/s, server CPU ${sample.serverCpuPercent ?? '?'}%`,
+        );
+        measured.get(client)!.push(sample);
+      }
+    } finally {
+      child.kill('SIGTERM');
     }
-    progress(
-      `broker tcp ${client}: ${fmt(row.recordsPerSec)} records/s, server CPU ${row.serverCpuPercent ?? '?'}%`,
-    );
-    emit(row);
   }
+  for (const row of tcpRows(measured, records, TCP_VALUE_BYTES)) emit(row);
 
   if (!options.json) process.stdout.write(formatTable(rows));
 }
@@ -374,34 +399,61 @@ function cpuMs(pid: number): number | null {
   }
 }
 
-async function tcp(client: 'kafkajs' | 'librdkafka', records: number): Promise<TcpRow | null> {
-  const produce = client === 'kafkajs' ? kafkajsProducer : await librdkafkaProducer();
-  if (produce === null) return null;
-  const valueBytes = 100;
-  const value = Buffer.alloc(valueBytes, 'x');
-  const { child, brokers } = await startBrokerProcess();
+const TCP_VALUE_BYTES = 100;
+
+/** One client's timed run on a running broker process (after a warm-up that connects and creates the topic). */
+async function tcpSample(
+  factory: ProducerFactory,
+  brokers: string[],
+  serverPid: number,
+  records: number,
+): Promise<TcpSample> {
+  const value = Buffer.alloc(TCP_VALUE_BYTES, 'x');
+  const run = await factory(brokers);
   try {
-    const run = await produce(brokers);
-    await run.send(Math.min(2000, records), value); // connect, warm up, create the topic
-    const cpuBefore = cpuMs(child.pid!);
+    await run.send(Math.min(2000, records), value);
+    const cpuBefore = cpuMs(serverPid);
     const start = performance.now();
     await run.send(records, value);
     const elapsed = performance.now() - start;
-    const cpuAfter = cpuMs(child.pid!);
-    await run.close();
+    const cpuAfter = cpuMs(serverPid);
     return {
-      suite: 'broker',
-      kind: 'tcp',
-      client,
-      records,
-      valueBytes,
       recordsPerSec: Math.round((records * 1000) / elapsed),
       serverCpuPercent:
         cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) * 100) / elapsed),
     };
   } finally {
-    child.kill('SIGTERM');
+    await run.close();
   }
+}
+
+/** The TCP rows from every client's samples; kafkajs's ratio to librdkafka is taken sample by sample. */
+export function tcpRows(
+  measured: ReadonlyMap<TcpClient, readonly TcpSample[]>,
+  records: number,
+  valueBytes: number,
+): TcpRow[] {
+  const rates = (client: TcpClient) => (measured.get(client) ?? []).map((s) => s.recordsPerSec);
+  const rows: TcpRow[] = [];
+  for (const [client, samples] of measured) {
+    if (samples.length === 0) continue;
+    const cpu = samples.map((s) => s.serverCpuPercent);
+    rows.push({
+      suite: 'broker',
+      kind: 'tcp',
+      client,
+      records,
+      valueBytes,
+      samples: samples.length,
+      recordsPerSec: Math.round(median(rates(client))),
+      serverCpuPercent: cpu.some((c) => c === null) ? null : Math.round(median(cpu as number[])),
+      ...vsFields(
+        'Librdkafka',
+        client === 'librdkafka' ? undefined : ratioSpread(rates(client), rates('librdkafka')),
+      ),
+    });
+  }
+  return rows;
 }
 
 interface ProducerRun {
@@ -502,12 +554,19 @@ function formatTable(rows: readonly Row[]): string {
     );
   }
   lines.push('', 'TCP server (idem-broker in its own process, 3 brokers, 6 partitions, 100-byte values):');
+  lines.push(
+    `  ${'client'.padEnd(10)} ${'records/s'.padStart(10)}  ${'÷ librdkafka per sample'.padStart(23)}  server CPU`,
+  );
   for (const r of rows) {
     if (r.kind !== 'tcp') continue;
     lines.push(
-      `  ${r.client.padEnd(10)} ${fmt(r.recordsPerSec).padStart(10)} records/s   server CPU ${r.serverCpuPercent ?? '?'}% of a core`,
+      `  ${r.client.padEnd(10)} ${fmt(r.recordsPerSec).padStart(10)}  ${(r.client === 'librdkafka' ? '1' : formatSpread(r.vsLibrdkafkaSpread)).padStart(23)}  ${r.serverCpuPercent ?? '?'}% of a core`,
     );
   }
+  lines.push(
+    '  (medians over the samples; both clients run in each sample on the same fresh broker process, the order alternating;',
+    '   kafkajs idempotent allows 1 request in flight, librdkafka 5: each at its own best idempotent setting)',
+  );
   lines.push('');
   return lines.join('\n');
 }
