@@ -10,6 +10,7 @@
 #     into ${IDEM_TOOLS:-$HOME/.cache/idem/tools};
 #   - a Java 17+ runtime and Maven, from Debian's packages (the real Kafka broker runs from
 #     Maven Central jars; see tooling/kafka);
+#   - for the tests, Debian's chromium (the HTML report's browser test);
 #   - the C toolchain and -dev libraries librdkafka's Node binding compiles against;
 #   - the workspace's npm dependencies (pnpm install, frozen lockfile under CI).
 set -euo pipefail
@@ -64,6 +65,13 @@ ensure_java_and_maven() {
   command -v mvn >/dev/null || apt_install maven
 }
 
+ensure_browser() {
+  # The HTML report's browser test (apps/bench/test/report-browser.test.ts) drives Debian's chromium through
+  # playwright-core; without it that one test skips. Best effort: a machine without the package still runs the rest.
+  [ -x /usr/bin/chromium ] || [ -x /usr/bin/chromium-browser ] && return 0
+  ( apt_install chromium ) || say "chromium could not be installed: the report's browser test will skip"
+}
+
 ensure_native_build_deps() {
   # @confluentinc/kafka-javascript (a dev dependency: the librdkafka comparison and real-client tests)
   # compiles librdkafka's binding at install; it links the system's libraries dynamically.
@@ -88,6 +96,9 @@ main() {
   ensure_node_and_pnpm
   case "$script" in
     test|test:int|kafka:start|kafka:stop) ensure_java_and_maven ;;
+  esac
+  case "$script" in
+    test|test:unit) ensure_browser ;;
   esac
   ensure_native_build_deps
   ensure_workspace

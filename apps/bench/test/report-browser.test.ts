@@ -1,5 +1,6 @@
 // Opens the generated report in Debian's chromium (playwright-core, headless) and checks what renders.
-// IDEM_REPORT=<index.html> checks that file instead of a freshly rendered one; IDEM_SCREENSHOT=<png> saves the page.
+// IDEM_REPORT=<index.html> checks that file instead of a freshly rendered one; IDEM_SCREENSHOT=<png> saves the page
+// there (else screenshot.png beside the report).
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -54,8 +55,11 @@ describe.skipIf(CHROMIUM === undefined)('the HTML report in chromium (skipped: n
       expect(await page.locator('svg.chart').count()).toBe(2);
       expect(await page.locator('svg.ratios g.ratio').count()).toBeGreaterThanOrEqual(1);
       expect(errors).toEqual([]);
-      const shot = process.env.IDEM_SCREENSHOT;
-      if (shot !== undefined) await page.screenshot({ path: shot, fullPage: true });
+      const shot = process.env.IDEM_SCREENSHOT ?? path.join(path.dirname(file), 'screenshot.png');
+      const png = await page.screenshot({ path: shot, fullPage: true });
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      // A full page holds the diagrams, the matrix and the charts: far taller than the viewport.
+      expect(png.readUInt32BE(20)).toBeGreaterThan(900);
     } finally {
       await browser.close();
     }
