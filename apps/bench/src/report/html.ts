@@ -19,7 +19,8 @@ export interface ReportData {
   readonly comparisons: readonly RatioBar[];
 }
 
-const LANES = { app: 60, producer: 200, broker: 440 } as const;
+// The broker lane sits left of centre: its decisions are the longest labels and run to its right.
+const LANES = { app: 60, producer: 200, broker: 420 } as const;
 
 export function sequenceDiagram(scene: StoryScene): string {
   const rowH = 34;
@@ -50,7 +51,7 @@ export function sequenceDiagram(scene: StoryScene): string {
         `<text x="${(x1 + x2) / 2}" y="${y - 6}" text-anchor="middle">${esc(step.text)}</text></g>`,
     );
   });
-  return `<svg class="sequence" viewBox="0 0 900 ${height}" width="900" height="${height}" role="img" aria-label="${esc(scene.title)}"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>${parts.join('')}</svg>`;
+  return `<svg class="sequence" viewBox="0 0 1000 ${height}" width="1000" height="${height}" role="img" aria-label="${esc(scene.title)}"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>${parts.join('')}</svg>`;
 }
 
 export function barChart(
