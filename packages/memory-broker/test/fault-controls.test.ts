@@ -423,3 +423,33 @@ describe('cluster.deleteTopic and createTopic', () => {
     expect(s.cluster.topicGenerations('t').map((g) => g.deleted)).toEqual([true, false]);
   });
 });
+
+describe('faults.silenceBroker', () => {
+  const metadataVia = (s: Setup, nodeId: number, connectionId: string) =>
+    s.cluster.request(nodeId, connectionId, 'Metadata', {
+      topics: [{ topicId: ZERO_UUID, name: 't' }],
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    });
+
+  it('takes every request for forMs and answers none; the other brokers answer; afterwards it serves new connections', async () => {
+    const s = setup({ brokers: 2 });
+    s.cluster.faults.silenceBroker(2, 1_000);
+    expect(s.cluster.events.at(-1)).toMatchObject({ kind: 'broker-silent', nodeId: 2, detail: '1000 ms' });
+    let silentAnswered = false;
+    void metadataVia(s, 2, 'probe-a').then(() => {
+      silentAnswered = true;
+    });
+    expect(leaders((await metadataVia(s, 1, 'probe-b'))!)).toEqual([[0, 1, 0]]);
+    s.clock.advance(999);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(silentAnswered).toBe(false);
+    s.clock.advance(1);
+    // A new connection is served again; the one that went silent stays so until the client drops it.
+    expect(leaders((await metadataVia(s, 2, 'probe-c'))!)).toEqual([[0, 1, 0]]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(silentAnswered).toBe(false);
+    expect(() => s.cluster.faults.silenceBroker(1, 0)).toThrow(RangeError);
+  });
+});

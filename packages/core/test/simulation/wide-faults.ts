@@ -2,9 +2,9 @@
  * The wider fault model of issue 9 (docs/design.md, "The fault model"): on top of the classic per-request faults,
  * retries of possibly-written batches refused with errors Kafka raises before its duplicate check, topics deleted
  * (and recreated) mid-flight, partitions added, max.message.bytes lowered and Write ACLs removed for a while,
- * brokers dying for 10 s to 10 min while the controller moves their leaderships, stale metadata, and clients whose
- * credentials are refused. Everything is drawn from its own generator derived from the seed, so the classic
- * schedule of a seed is the same with or without it.
+ * brokers dying for 10 s to 10 min while the controller moves their leaderships, brokers silent for 0.5 to 40 s (they
+ * take requests and answer none), stale metadata, and clients whose credentials are refused. Everything is drawn
+ * from its own generator derived from the seed, so the classic schedule of a seed is the same with or without it.
  */
 import type { ClusterFaultOptions, FaultProbabilities } from '@idem/memory-broker';
 import { Prng } from '@idem/testkit';
@@ -52,9 +52,19 @@ export function wideFaultPlan(
     authRefused: 0.002 * scale,
     authWindowMs: [100, 5_000],
   };
+  const retryRefused = intensity === 0 ? 0 : rng.pick([0.25, 0.5, 1]);
+  // Drawn after every older kind, from a source of its own: each seed keeps the schedule it had before.
+  const silence = rng.fork();
+  const silent: ClusterFaultOptions = {
+    ...cluster,
+    brokerSilent: nodes > 1 ? 0.002 * scale : 0,
+    silentMs: [500, 40_000],
+    silenceRandom: () => silence.next(),
+    silenceBudget: 2,
+  };
   return {
-    probabilities: { retryRefused: intensity === 0 ? 0 : rng.pick([0.25, 0.5, 1]) },
-    cluster,
+    probabilities: { retryRefused },
+    cluster: silent,
     badCredentials,
     config: { wide: true, wideScale: scale, wideBudget: budget, badCredentials: [...badCredentials] },
   };

@@ -91,6 +91,19 @@ export class KafkajsTransport implements Transport {
       await this.connect();
       return this.resetIfRefused(undefined, () => this.cluster.anyBroker());
     });
+    return this.metadataWith(broker, topics);
+  }
+
+  /** Metadata from broker `nodeId`: the core picks the broker, and hedges to another one when it is silent. */
+  async metadataOn(nodeId: number, topics: readonly string[]): Promise<MetadataResponse> {
+    const broker = await this.notSent('metadata', nodeId, async () => {
+      await this.connect();
+      return this.broker(nodeId);
+    });
+    return this.metadataWith(broker, topics);
+  }
+
+  private async metadataWith(broker: BrokerHandle, topics: readonly string[]): Promise<MetadataResponse> {
     const version = this.version('metadata', broker, 'Metadata');
     const response = await this.call('metadata', broker, {
       apiKey: apis.Metadata.apiKey,

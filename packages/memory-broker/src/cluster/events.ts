@@ -30,7 +30,8 @@ export type ClusterEventKind =
   | 'authentication-failed'
   | 'broker-stopped'
   | 'broker-fenced'
-  | 'metadata-stale';
+  | 'metadata-stale'
+  | 'broker-silent';
 
 /** A batch that reached the log during a request whose response the client never saw. */
 export interface AppendedBatch {

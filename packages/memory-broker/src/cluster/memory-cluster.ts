@@ -95,6 +95,8 @@ export class MemoryCluster implements ConnectionHost {
       setProfile: (profile) => this.setProfile(profile),
       stopBroker: (nodeId, options) => stopBroker(this.model, nodeId, options),
       staleMetadata: (nodeId, forMs) => this.freezeMetadata(nodeId, forMs),
+      recordSilence: (nodeId, forMs) =>
+        this.model.events.record({ kind: 'broker-silent', nodeId, detail: `${forMs} ms` }),
       deleteTopic: (name) => this.model.deleteTopic(name) !== undefined,
       recreateTopic: (name, partitions, config) => this.model.createTopic(name, { partitions, config }),
       addPartitions: (name, total) => this.model.addPartitions(name, total),

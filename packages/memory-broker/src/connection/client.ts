@@ -57,6 +57,15 @@ const DEFAULT_VERSIONS: Readonly<Record<ProducerApi, number>> = {
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
+function metadataRequest(topics: readonly string[]) {
+  return {
+    topics: topics.map((name) => ({ topicId: ZERO_UUID, name })),
+    allowAutoTopicCreation: true,
+    includeClusterAuthorizedOperations: false,
+    includeTopicAuthorizedOperations: false,
+  };
+}
+
 /**
  * A client of one MemoryCluster, from MemoryCluster.connect: Metadata, InitProducerId and Produce as idem core's
  * Transport port expects, over one connection per broker. A refused, reset or closed connection rejects with a
@@ -85,12 +94,12 @@ export class MemoryClient {
 
   /** Metadata v12 (by default) from the least-loaded broker; unknown topics are auto-created if the cluster allows. */
   metadata(topics: readonly string[]): Promise<MetadataResponse> {
-    return this.anyNode('Metadata', {
-      topics: topics.map((name) => ({ topicId: ZERO_UUID, name })),
-      allowAutoTopicCreation: true,
-      includeClusterAuthorizedOperations: false,
-      includeTopicAuthorizedOperations: false,
-    });
+    return this.anyNode('Metadata', metadataRequest(topics));
+  }
+
+  /** Metadata sent to the broker the caller chose (the core hedges a silent broker's refresh to another). */
+  async metadataOn(nodeId: number, topics: readonly string[]): Promise<MetadataResponse> {
+    return (await this.send(nodeId, 'Metadata', metadataRequest(topics)))!;
   }
 
   /** InitProducerId from the least-loaded broker, moving on to the next one if a broker is down. */

@@ -51,10 +51,19 @@ export interface ClusterFaultOptions {
   /** Any API: the requesting client's new connections are refused authentication for `authWindowMs`. */
   readonly authRefused?: number;
   readonly authWindowMs?: ValueRange;
+  /**
+   * Any API: the broker goes silent for `silentMs` (Faults.silenceBroker). Rolled from `silenceRandom` and bounded
+   * by `silenceBudget` (default 2), apart from the other kinds, so adding it leaves their draws as they were.
+   */
+  readonly brokerSilent?: number;
+  readonly silentMs?: ValueRange;
+  readonly silenceRandom?: () => number;
+  readonly silenceBudget?: number;
 }
 
 export class ClusterFaultSchedule {
   private spent = 0;
+  private silences = 0;
   /** Topics whose max.message.bytes is lowered right now (one window at a time per topic). */
   private readonly shrunk = new Set<string>();
 
@@ -63,6 +72,8 @@ export class ClusterFaultSchedule {
     private readonly control: ClusterControl,
     private readonly auth: AuthRefusals,
     private readonly now: () => number,
+    /** Faults.silenceBroker. */
+    private readonly silence: (nodeId: number, forMs: number) => void = () => {},
   ) {}
 
   apply(plan: RequestPlan, facts: RequestFacts, first: TopicPartitionRef | undefined): void {
@@ -84,6 +95,16 @@ export class ClusterFaultSchedule {
       );
       // Re-authentication (KIP-368) fails on the open connection too: the broker closes it.
       this.control.resetConnections({ nodeId: facts.nodeId, connectionId: facts.connectionId }, 'reauth');
+    }
+    if (o.brokerSilent !== undefined && o.silenceRandom !== undefined) {
+      const draw = o.silenceRandom();
+      if (draw < o.brokerSilent && this.silences < (o.silenceBudget ?? 2)) {
+        this.silences++;
+        plan.randomKinds.push('broker-silent');
+        this.silence(facts.nodeId, sampleMs(o.silentMs ?? [500, 40_000], o.silenceRandom));
+        // This request is the first one the silent broker does not answer.
+        if (plan.loseRequest === null) plan.loseRequest = 'blackhole';
+      }
     }
     if (this.roll(o.brokerStop)) {
       plan.randomKinds.push('broker-stopped');

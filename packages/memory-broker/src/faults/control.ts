@@ -36,6 +36,8 @@ export interface ClusterControl {
   stopBroker(nodeId: number, options?: StopBrokerOptions): void;
   /** Freezes broker `nodeId`'s Metadata answers at the current view for `forMs`. */
   staleMetadata(nodeId: number, forMs: number): void;
+  /** Writes a 'broker-silent' event (Faults.silenceBroker does the silencing). */
+  recordSilence(nodeId: number, forMs: number): void;
   deleteTopic(name: string): boolean;
   /** Creates `name` again with the partition count and config it had (a fresh id, empty logs). */
   recreateTopic(name: string, partitions: number, config: TopicConfig): void;

@@ -80,6 +80,19 @@ export class Faults {
     this.control.stopBroker(nodeId, options);
   }
 
+  /**
+   * Broker `nodeId` goes silent for `forMs`: it takes every request (any API, any connection, new ones too) and
+   * answers none, as a long GC pause or a half-open network path looks to a client. A connection that sent a
+   * request meanwhile stays silent until the client drops it; afterwards new requests are served again.
+   */
+  silenceBroker(nodeId: number, forMs: number): FaultHandle {
+    if (!(forMs > 0)) throw new RangeError(`silenceBroker: forMs must be positive, got ${forMs}`);
+    this.control.recordSilence(nodeId, forMs);
+    const handle = this.loseRequest({ nodeId }, { count: Number.POSITIVE_INFINITY, afterwards: 'blackhole' });
+    if (Number.isFinite(forMs)) this.control.later(forMs, () => handle.cancel());
+    return handle;
+  }
+
   /** Broker `nodeId` answers Metadata from the cluster as it is now, frozen, for `forMs`: a lagging broker. */
   staleMetadata(nodeId: number, forMs: number): void {
     this.control.staleMetadata(nodeId, forMs);
@@ -186,7 +199,14 @@ export class Faults {
 
   /** Inject faults at random, per request, with the given probabilities (see RandomScheduleOptions). */
   randomSchedule(options: RandomScheduleOptions): FaultHandle {
-    const schedule = new RandomSchedule(this.nextId++, options, this.control, this.retries, this.auth);
+    const schedule = new RandomSchedule(
+      this.nextId++,
+      options,
+      this.control,
+      this.retries,
+      this.auth,
+      (node, ms) => this.silenceBroker(node, ms),
+    );
     this.schedules.push(schedule);
     return {
       id: schedule.id,

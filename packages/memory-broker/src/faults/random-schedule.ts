@@ -78,13 +78,14 @@ export class RandomSchedule {
     private readonly control: ClusterControl,
     private readonly retries: RetryRefusals,
     auth: AuthRefusals,
+    silence?: (nodeId: number, forMs: number) => void,
   ) {
     this.random = options.random ?? control.random;
     this.apis = options.apis ?? ['Produce', 'InitProducerId'];
     this.clusterFaults =
       options.cluster === undefined
         ? null
-        : new ClusterFaultSchedule(options.cluster, control, auth, () => control.now());
+        : new ClusterFaultSchedule(options.cluster, control, auth, () => control.now(), silence);
   }
 
   apply(plan: RequestPlan, facts: RequestFacts): void {

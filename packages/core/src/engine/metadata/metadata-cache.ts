@@ -44,14 +44,40 @@ export interface MetadataListener {
 }
 
 /**
- * What the producer knows about topics and leaders, and the one outstanding Metadata request. Requests are
- * coalesced (every topic wanted so far goes in the next request) and retried with a fixed backoff.
+ * A Metadata request unanswered this long goes to another broker as well, and the first answer wins. A broker
+ * answers Metadata from memory; one that is silent this long is busy or not serving yet (a restarted Kafka
+ * accepts connections before it reads them), and waiting out the request timeout on it would stall every
+ * failover behind it (docs/design.md §"Failover").
+ */
+export const METADATA_HEDGE_MS = 500;
+
+/** One refresh: the same request to one broker, then to others while none has answered (the hedge). */
+interface FetchRound {
+  readonly topics: readonly string[];
+  readonly requested: Set<string>;
+  /** Brokers asked in this round (undefined: the transport chose). */
+  readonly asked: Set<number | undefined>;
+  /** Requests of this round not yet answered, failed or timed out. */
+  pending: number;
+  /** The brokers of those requests the core chose. */
+  readonly silent: Set<number>;
+  /** The round took an answer or gave up; later outcomes of its requests are ignored. */
+  done: boolean;
+  hedgeHandle: unknown;
+  /** A failure no retry fixes, from one of its requests (reported if no other request answers). */
+  fatal: { cause: FatalConnectionCause; error: unknown } | null;
+}
+
+/**
+ * What the producer knows about topics and leaders, and the one outstanding refresh. Requests are coalesced
+ * (every topic wanted so far goes in the next request), hedged to another broker after METADATA_HEDGE_MS, and
+ * retried with a fixed backoff.
  */
 export class MetadataCache {
   private readonly topics = new Map<string, TopicMetadata>();
   private readonly wanted = new Set<string>();
   private readonly stale = new Set<string>();
-  private inFlight = false;
+  private round: FetchRound | null = null;
   private nextAllowedAt = 0;
   private retryHandle: unknown = null;
   private nodeCursor = 0;
@@ -93,7 +119,7 @@ export class MetadataCache {
   }
 
   private maybeFetch(): void {
-    if (this.closed || this.inFlight || this.stale.size === 0 || this.retryHandle !== null) return;
+    if (this.closed || this.round !== null || this.stale.size === 0 || this.retryHandle !== null) return;
     const wait = this.nextAllowedAt - this.clock.now();
     if (wait > 0) {
       this.retryHandle = this.clock.setTimeout(() => {
@@ -102,56 +128,118 @@ export class MetadataCache {
       }, wait);
       return;
     }
-    this.inFlight = true;
-    const topics = [...this.wanted];
-    const requested = new Set(this.stale);
+    const round: FetchRound = {
+      topics: [...this.wanted],
+      requested: new Set(this.stale),
+      asked: new Set(),
+      pending: 0,
+      silent: new Set(),
+      done: false,
+      hedgeHandle: null,
+      fatal: null,
+    };
     this.stale.clear();
-    const node = this.pickNode();
+    this.round = round;
+    this.ask(round, this.pickNode(round.asked));
+  }
+
+  /** Sends the round's request to `node` (undefined: the transport's choice) and arms the hedge. */
+  private ask(round: FetchRound, node: number | undefined): void {
+    round.asked.add(node);
+    round.pending++;
+    if (node !== undefined) round.silent.add(node);
     // A broker that never answers must not stall metadata forever: give up after the request timeout and drop
     // the connection, or every later request queued on it waits too.
-    let done = false;
+    let settled = false;
     const timer = this.clock.setTimeout(() => {
-      if (done) return;
-      done = true;
-      if (node !== undefined) this.transport.disconnect(node);
-      else for (const broker of this.brokers) this.transport.disconnect(broker);
-      if (node !== undefined) this.lastFailedNode = node;
-      this.onFailure(requested);
+      if (settled) return;
+      settled = true;
+      if (node !== undefined) {
+        round.silent.delete(node);
+        this.transport.disconnect(node);
+        this.lastFailedNode = node;
+      } else for (const broker of this.brokers) this.transport.disconnect(broker);
+      this.requestFailed(round, null);
     }, this.requestTimeoutMs);
     const settle = (fn: () => void) => {
-      if (done) return;
-      done = true;
+      if (settled) return;
+      settled = true;
       this.clock.clearTimeout(timer);
+      if (node !== undefined) round.silent.delete(node);
       fn();
     };
     const call =
       node !== undefined && this.transport.metadataOn !== undefined
-        ? this.transport.metadataOn(node, topics)
-        : this.transport.metadata(topics);
+        ? this.transport.metadataOn(node, round.topics)
+        : this.transport.metadata(round.topics);
     call.then(
-      (response) => settle(() => this.onResponse(response, requested)),
+      (response) => settle(() => this.requestAnswered(round, response)),
       (error: unknown) =>
         settle(() => {
           if (node !== undefined) this.lastFailedNode = node;
-          const fatal = fatalConnectionCause(error);
-          if (fatal !== null) this.onFatalConnection(requested, fatal, error);
-          else this.onFailure(requested);
+          const cause = fatalConnectionCause(error);
+          this.requestFailed(round, cause === null ? null : { cause, error });
         }),
+    );
+    // Hedging needs the core to choose the broker, and another broker to choose.
+    if (node === undefined || round.hedgeHandle !== null) return;
+    const next = this.pickNode(round.asked);
+    if (next === undefined) return;
+    round.hedgeHandle = this.clock.setTimeout(
+      () => {
+        round.hedgeHandle = null;
+        if (!round.done && !this.closed) this.ask(round, this.pickNode(round.asked) ?? next);
+      },
+      Math.min(METADATA_HEDGE_MS, this.requestTimeoutMs),
     );
   }
 
-  /** A broker for the next request when the transport lets the core choose: rotate, skipping the last failure. */
-  private pickNode(): number | undefined {
-    if (this.transport.metadataOn === undefined || this.brokers.length === 0) return undefined;
-    for (let i = 0; i < this.brokers.length; i++) {
-      const node = this.brokers[this.nodeCursor++ % this.brokers.length]!;
-      if (node !== this.lastFailedNode || this.brokers.length === 1) return node;
+  private requestAnswered(round: FetchRound, response: MetadataResponse): void {
+    round.pending--;
+    if (round.done) return; // another broker answered first
+    this.endRound(round);
+    // A broker still silent after another one answered is not serving this connection: every later request on
+    // it (a Produce to it as the new leader) would queue behind the unanswered one. Drop the connection now; the
+    // next request to that broker opens a new one.
+    for (const node of round.silent) {
+      this.transport.disconnect(node);
+      this.lastFailedNode = node;
     }
-    return this.brokers[0];
+    this.onResponse(response, round.requested);
+  }
+
+  private requestFailed(round: FetchRound, fatal: FetchRound['fatal']): void {
+    round.pending--;
+    if (round.done) return;
+    if (fatal !== null) round.fatal = fatal;
+    // Another broker asked in this round may still answer; the hedge goes on meanwhile.
+    if (round.pending > 0) return;
+    this.endRound(round);
+    if (round.fatal !== null) this.onFatalConnection(round.requested, round.fatal.cause, round.fatal.error);
+    else this.onFailure(round.requested);
+  }
+
+  private endRound(round: FetchRound): void {
+    round.done = true;
+    if (round.hedgeHandle !== null) this.clock.clearTimeout(round.hedgeHandle);
+    round.hedgeHandle = null;
+    this.round = null;
+  }
+
+  /**
+   * A broker for the next request when the transport lets the core choose: rotate, skipping brokers already
+   * asked in this round and, when another is left, the last one that failed. Undefined when the transport
+   * chooses, or every broker was asked (only the first request of a round then goes out at all).
+   */
+  private pickNode(asked: ReadonlySet<number | undefined>): number | undefined {
+    if (this.transport.metadataOn === undefined || this.brokers.length === 0) return undefined;
+    const fresh = this.brokers.filter((node) => !asked.has(node));
+    if (fresh.length === 0) return asked.size === 0 ? this.brokers[0] : undefined;
+    const preferred = fresh.length > 1 ? fresh.filter((node) => node !== this.lastFailedNode) : fresh;
+    return preferred[this.nodeCursor++ % preferred.length];
   }
 
   private onResponse(response: MetadataResponse, requested: Set<string>): void {
-    this.inFlight = false;
     this.nextAllowedAt = this.clock.now() + this.backoffMs;
     if (this.closed) return;
     this.brokers = response.brokers.map((b) => b.nodeId);
@@ -209,7 +297,6 @@ export class MetadataCache {
   }
 
   private onFailure(requested: Set<string>): void {
-    this.inFlight = false;
     this.nextAllowedAt = this.clock.now() + this.backoffMs;
     if (this.closed) return;
     for (const topic of requested) this.stale.add(topic);
@@ -218,7 +305,6 @@ export class MetadataCache {
   }
 
   private onFatalConnection(requested: Set<string>, cause: FatalConnectionCause, error: unknown): void {
-    this.inFlight = false;
     this.nextAllowedAt = this.clock.now() + this.backoffMs;
     if (this.closed) return;
     // Asking again would fail the same way: forget the request; the next send that needs a topic asks anew.
@@ -233,5 +319,6 @@ export class MetadataCache {
     this.closed = true;
     if (this.retryHandle !== null) this.clock.clearTimeout(this.retryHandle);
     this.retryHandle = null;
+    if (this.round !== null) this.endRound(this.round);
   }
 }
