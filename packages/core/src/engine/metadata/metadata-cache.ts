@@ -45,9 +45,8 @@ export interface MetadataListener {
 
 /**
  * A Metadata request unanswered this long goes to another broker as well, and the first answer wins. A broker
- * answers Metadata from memory; one that is silent this long is busy or not serving yet (a restarted Kafka
- * accepts connections before it reads them), and waiting out the request timeout on it would stall every
- * failover behind it (docs/design.md §"Failover").
+ * answers Metadata from memory; one silent this long is stuck (a long GC pause, a half-open network path), and
+ * waiting out the request timeout on it would stall every failover behind it (docs/design.md §"Failover").
  */
 export const METADATA_HEDGE_MS = 500;
 
@@ -59,8 +58,8 @@ interface FetchRound {
   readonly asked: Set<number | undefined>;
   /** Requests of this round not yet answered, failed or timed out. */
   pending: number;
-  /** The brokers of those requests the core chose. */
-  readonly silent: Set<number>;
+  /** The brokers of those requests the core chose, with when each was asked. */
+  readonly silent: Map<number, number>;
   /** The round took an answer or gave up; later outcomes of its requests are ignored. */
   done: boolean;
   hedgeHandle: unknown;
@@ -133,7 +132,7 @@ export class MetadataCache {
       requested: new Set(this.stale),
       asked: new Set(),
       pending: 0,
-      silent: new Set(),
+      silent: new Map(),
       done: false,
       hedgeHandle: null,
       fatal: null,
@@ -147,7 +146,7 @@ export class MetadataCache {
   private ask(round: FetchRound, node: number | undefined): void {
     round.asked.add(node);
     round.pending++;
-    if (node !== undefined) round.silent.add(node);
+    if (node !== undefined) round.silent.set(node, this.clock.now());
     // A broker that never answers must not stall metadata forever: give up after the request timeout and drop
     // the connection, or every later request queued on it waits too.
     let settled = false;
@@ -198,10 +197,12 @@ export class MetadataCache {
     round.pending--;
     if (round.done) return; // another broker answered first
     this.endRound(round);
-    // A broker still silent after another one answered is not serving this connection: every later request on
-    // it (a Produce to it as the new leader) would queue behind the unanswered one. Drop the connection now; the
-    // next request to that broker opens a new one.
-    for (const node of round.silent) {
+    // A broker silent for the hedge delay while another one answered is not serving this connection: every later
+    // request on it (a Produce to it as the new leader) would queue behind the unanswered one. Drop the connection
+    // now; the next request to that broker opens a new one. One asked only just now is left to answer.
+    const now = this.clock.now();
+    for (const [node, askedAt] of round.silent) {
+      if (now - askedAt < METADATA_HEDGE_MS) continue;
       this.transport.disconnect(node);
       this.lastFailedNode = node;
     }
