@@ -8,6 +8,7 @@ import type { ChaosScenario } from './scenario.js';
 export type { ChaosScenario } from './scenario.js';
 
 const PRODUCE = 0;
+const METADATA = 3;
 
 function rules(name: string, description: string, specs: readonly FaultRuleSpec[]): ChaosScenario {
   return {
@@ -33,6 +34,12 @@ export const SCENARIOS: readonly ChaosScenario[] = [
     { kind: 'blackhole', apiKeys: [PRODUCE], skip: 20, durationMs: 1_500, end: 'release' },
     { kind: 'blackhole', apiKeys: [PRODUCE], skip: 60, durationMs: 1_500, end: 'cut' },
     { kind: 'blackhole', apiKeys: [PRODUCE], skip: 120, durationMs: 1_500, end: 'cut', probability: 0.2 },
+  ]),
+  // A broker that takes requests and answers none (docs/design.md §"Failover"): every cut makes the client refresh
+  // metadata, and the refresh's connection goes silent for 2 s, then is cut.
+  rules('metadataSilent', 'Metadata connections frozen 2 s, then cut (3 times), after Produce cuts (6 times)', [
+    { kind: 'cut', apiKeys: [PRODUCE], skip: 10, probability: 0.08, count: 6 },
+    { kind: 'blackhole', apiKeys: [METADATA], skip: 1, durationMs: 2_000, end: 'cut', count: 3 },
   ]),
   {
     name: 'random',
