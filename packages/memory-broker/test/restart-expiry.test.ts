@@ -104,4 +104,38 @@ describe('producer-id expiration (docs/broker-rules.md, expiration)', () => {
     s.cluster.expireProducers(T0 + 86_400_000);
     expect(s.cluster.describeProducers('t', 0)).toEqual([]);
   });
+
+  it.each([
+    ['broker 1 itself', '1'],
+    ['the cluster-wide default', ''],
+  ])(
+    'follows a dynamic producer.id.expiration.ms set on %s (KIP-854), and the static value once it is deleted',
+    async (_, resourceName) => {
+      const s = setup({ producerIdExpirationCheckIntervalMs: 1_000 });
+      const alter = async (value: string | null) => {
+        const response = await s.cluster.request(1, 'admin', 'IncrementalAlterConfigs', {
+          resources: [
+            {
+              resourceType: 4,
+              resourceName,
+              configs: [
+                { name: 'producer.id.expiration.ms', configOperation: value === null ? 1 : 0, value },
+              ],
+            },
+          ],
+          validateOnly: false,
+        });
+        expect(response!.responses[0]!.errorCode).toBe(NONE);
+      };
+      await alter('1000');
+      await produce(s, makeBatch({ timestamp: T0 }));
+      s.clock.advance(1_000);
+      expect((await produce(s, makeBatch({ baseSequence: 5, timestamp: s.clock.now() }))).errorCode).toBe(
+        NONE,
+      ); // state gone: any sequence
+      await alter(null);
+      s.clock.advance(10_000); // the static day applies again: the producer of sequence 5 is kept
+      expect((await produce(s, makeBatch({ baseSequence: 5, timestamp: T0 + 1_000 }))).baseOffset).toBe(1n); // a duplicate
+    },
+  );
 });

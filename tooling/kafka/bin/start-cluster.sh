@@ -106,6 +106,9 @@ transaction.state.log.num.partitions=3
 share.coordinator.state.topic.replication.factor=$RF
 share.coordinator.state.topic.min.isr=$MIN_ISR
 group.initial.rebalance.delay.ms=0
+# Idle producers are looked for every second, not every 10 minutes: a test lowers the dynamic
+# producer.id.expiration.ms to make the broker forget a producer's state within seconds.
+producer.id.expiration.check.interval.ms=1000
 # Leadership moves only when a test moves it (or a node dies), never by a background rebalance mid-run.
 auto.leader.rebalance.enable=false
 

@@ -103,6 +103,9 @@ transaction.state.log.num.partitions=3
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
+# Idle producers are looked for every second, not every 10 minutes: a test lowers the dynamic
+# producer.id.expiration.ms to make the broker forget a producer's state within seconds.
+producer.id.expiration.check.interval.ms=1000
 
 # small footprint: 2 shared cores
 num.network.threads=2

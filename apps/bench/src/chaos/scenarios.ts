@@ -9,6 +9,7 @@ import type { MemoryCluster } from '@idem/memory-broker';
 import type { Kafka } from 'kafkajs';
 import { REQUEST_TIMEOUT_MS } from './clients.js';
 import { awaitNewLeader, type FaultStep, timed } from './fault-steps.js';
+import { activeProducerIds, setBrokerConfig } from './raw-request.js';
 
 export interface ScenarioContext {
   readonly topic: string;
@@ -97,6 +98,25 @@ const LEADER_WATCH_MS = 60_000;
 
 /** How many cells of a scenario whose faults touch only its topic run at once on the memory broker (2 cores). */
 const TOPIC_SCOPED_CONCURRENCY = 4;
+
+const PRODUCER_ID_EXPIRATION = 'producer.id.expiration.ms';
+/** How long the broker gets to drop an idle producer once its expiration is 1 s (its check runs every second). */
+const STATE_EXPIRY_LIMIT_MS = 10_000;
+
+/** Partition 0's leader of `topic`: node id and address, asked straight from the broker. */
+async function leaderAddress(kafka: Kafka, topic: string): Promise<{ nodeId: number; address: string }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    const nodeId = metadata.topics[0]?.partitions.find((p) => p.partitionId === 0)?.leader;
+    const broker = (await admin.describeCluster()).brokers.find((b) => b.nodeId === nodeId);
+    if (nodeId === undefined || broker === undefined) throw new Error(`${topic}-0 has no leader`);
+    return { nodeId, address: `${broker.host}:${broker.port}` };
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
@@ -254,15 +274,37 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'producer-state-lost',
-    description: 'the broker restarts without producer state, then an ack is lost',
+    description:
+      'the broker loses its producer state (memory broker: a restart without it; Kafka: producer.id.expiration.ms lowered to 1 s until the idle producer is dropped), then an ack is lost',
     async memory({ cluster, topic, send }) {
       cluster.faults.restartBroker(cluster.leaderOf(topic, 0), { producerState: 'lost' });
       cluster.faults.loseResponse({ api: 'Produce', topic }, { count: 1 });
       await send(ids('a', 10));
       await send(ids('b', 10));
     },
-    kafka: {
-      na: "a real broker cannot be made to forget its producer state from outside (memory broker's restartBroker)",
+    // Kafka forgets an idle producer after producer.id.expiration.ms (a dynamic broker config): lowered to 1 s on the
+    // partition's leader until DescribeProducers shows the state gone, then restored, then an ack is lost.
+    async kafka({ proxy, direct, topic, send }) {
+      await send(ids('a', 10));
+      const leader = await leaderAddress(direct, topic);
+      await setBrokerConfig(leader.address, leader.nodeId, PRODUCER_ID_EXPIRATION, '1000');
+      try {
+        const until = Date.now() + STATE_EXPIRY_LIMIT_MS;
+        while ((await activeProducerIds(leader.address, topic, 0)).length > 0) {
+          if (Date.now() >= until)
+            throw new Error(
+              `broker ${leader.nodeId} kept the producer state ${STATE_EXPIRY_LIMIT_MS / 1000} s past ` +
+                `${PRODUCER_ID_EXPIRATION}=1000: start it with producer.id.expiration.check.interval.ms=1000 ` +
+                '(tooling/kafka does)',
+            );
+          await sleep(250);
+        }
+      } finally {
+        // Restored before the next send, so that the retry below finds the state the first attempt made.
+        await setBrokerConfig(leader.address, leader.nodeId, PRODUCER_ID_EXPIRATION, null);
+      }
+      proxy.addFault({ kind: 'ackLost', apiKeys: [PRODUCE], count: 1 });
+      await send(ids('b', 10));
     },
   },
   {

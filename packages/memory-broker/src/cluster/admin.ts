@@ -36,7 +36,8 @@ export function restartBroker(model: ClusterModel, nodeId: number, options: Rest
     for (const p of topic.partitions) {
       if (p.leaderId !== nodeId) continue;
       if (mode === 'lost') p.producers.clear();
-      else if (mode === 'snapshot') p.producers.reloadFromSnapshot(now, model.producerIdExpirationMs);
+      else if (mode === 'snapshot')
+        p.producers.reloadFromSnapshot(now, model.producerIdExpirationMsOn(nodeId));
     }
   }
   const downMs = options.downMs ?? 0;

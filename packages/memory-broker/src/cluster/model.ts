@@ -114,6 +114,16 @@ export class ClusterModel {
     };
   }
 
+  /**
+   * producer.id.expiration.ms as broker `nodeId` runs with it: its own dynamic value, else the cluster-wide dynamic
+   * default, else the static one (Kafka reconfigures it at run time, KIP-854).
+   */
+  producerIdExpirationMsOn(nodeId: number): number {
+    const name = 'producer.id.expiration.ms';
+    const dynamic = this.broker(nodeId)?.dynamicConfigs.get(name) ?? this.clusterConfigs.get(name);
+    return dynamic === undefined ? this.producerIdExpirationMs : Number(dynamic);
+  }
+
   /** Sets a topic's overrides and the config its next append follows. */
   setTopicOverrides(topic: Topic, overrides: ReadonlyMap<string, string>): void {
     topic.overrides = new Map(overrides);
@@ -224,12 +234,15 @@ export class ClusterModel {
     this.expireProducers(checkTime);
   }
 
-  /** Drops every producer entry whose last record timestamp is `producerIdExpirationMs` older than `now`. */
+  /** Drops every producer entry whose last record timestamp is the leader's producer.id.expiration.ms older than `now`. */
   expireProducers(now: number): void {
     for (const topic of this.topics.values()) {
       for (const partition of topic.partitions) {
         if (partition.producers.size === 0) continue;
-        const removed = partition.producers.removeExpired(now, this.producerIdExpirationMs);
+        const removed = partition.producers.removeExpired(
+          now,
+          this.producerIdExpirationMsOn(partition.leaderId),
+        );
         if (removed.length > 0) {
           this.events.record({
             kind: 'producers-expired',
