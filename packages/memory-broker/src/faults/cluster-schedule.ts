@@ -53,11 +53,15 @@ export interface ClusterFaultOptions {
   readonly authWindowMs?: ValueRange;
   /**
    * Any API: the broker goes silent for `silentMs` (Faults.silenceBroker). Rolled from `silenceRandom` and bounded
-   * by `silenceBudget` (default 2), apart from the other kinds, so adding it leaves their draws as they were.
+   * by `silenceBudget`, apart from the other kinds, so adding it leaves their draws as they were. Needs
+   * `silenceRandom`: without it the kind never rolls.
    */
   readonly brokerSilent?: number;
+  /** How long a silence lasts; default [500, 40000]. */
   readonly silentMs?: ValueRange;
+  /** Seeded source for brokerSilent's dice and durations, kept apart from `random`. */
   readonly silenceRandom?: () => number;
+  /** At most this many silences per schedule; default 2. */
   readonly silenceBudget?: number;
 }
 
