@@ -182,12 +182,12 @@ export class MetadataCache {
     );
     // Hedging needs the core to choose the broker, and another broker to choose.
     if (node === undefined || round.hedgeHandle !== null) return;
-    const next = this.pickNode(round.asked);
-    if (next === undefined) return;
+    if (this.brokers.every((broker) => round.asked.has(broker))) return;
     round.hedgeHandle = this.clock.setTimeout(
       () => {
         round.hedgeHandle = null;
-        if (!round.done && !this.closed) this.ask(round, this.pickNode(round.asked) ?? next);
+        const next = this.pickNode(round.asked);
+        if (!round.done && !this.closed && next !== undefined) this.ask(round, next);
       },
       Math.min(METADATA_HEDGE_MS, this.requestTimeoutMs),
     );
@@ -230,12 +230,12 @@ export class MetadataCache {
   /**
    * A broker for the next request when the transport lets the core choose: rotate, skipping brokers already
    * asked in this round and, when another is left, the last one that failed. Undefined when the transport
-   * chooses, or every broker was asked (only the first request of a round then goes out at all).
+   * chooses, or every broker was asked in this round.
    */
   private pickNode(asked: ReadonlySet<number | undefined>): number | undefined {
     if (this.transport.metadataOn === undefined || this.brokers.length === 0) return undefined;
     const fresh = this.brokers.filter((node) => !asked.has(node));
-    if (fresh.length === 0) return asked.size === 0 ? this.brokers[0] : undefined;
+    if (fresh.length === 0) return undefined;
     const preferred = fresh.length > 1 ? fresh.filter((node) => node !== this.lastFailedNode) : fresh;
     return preferred[this.nodeCursor++ % preferred.length];
   }
