@@ -25,19 +25,33 @@ function ports(): number {
   return port;
 }
 
+/**
+ * The fixed range lies among the ephemeral ports, so another process's connection can hold one of a pair (CI saw
+ * EADDRINUSE): move on to the next pair then.
+ */
+async function startOnFreshPorts(partitions: number, topic: string): Promise<MemoryBrokerServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await MemoryBrokerServer.start({
+        brokers: 2,
+        clock: realClock,
+        storeRecords: true,
+        logger: silentLogger,
+        port: ports(),
+        topics: { [topic]: { partitions } },
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 10) throw error;
+    }
+  }
+}
+
 async function memoryFixture(partitions: number, options: object, statisticsIntervalMs = 1_000) {
   const topic = 'contract';
   // Options are checked before any broker exists: a ConfigError must come from confluentProducer's own validation.
   resolveConfluentConfig({ bootstrapServers: '127.0.0.1:1', ...options });
   // Two brokers, so partitions have different leaders and librdkafka opens a connection to each.
-  const server = await MemoryBrokerServer.start({
-    brokers: 2,
-    clock: realClock,
-    storeRecords: true,
-    logger: silentLogger,
-    port: ports(),
-    topics: { [topic]: { partitions } },
-  });
+  const server = await startOnFreshPorts(partitions, topic);
   const adapter = confluentProducer({
     bootstrapServers: server.bootstrapServers,
     ...options,
